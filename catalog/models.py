@@ -1,0 +1,234 @@
+"""The installer catalog: providers (tenants), where they work, how they deliver, what they sell.
+
+Every catalog row hangs off one provider; categories and document types are the shared taxonomy.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from catalog.taxonomy import (
+    EquipmentType,
+    FulfillmentType,
+    InstallationCategory,
+    InstallationComplexity,
+    InstallationType,
+    LocationType,
+)
+
+external_id_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", "Use letters, digits, '.', '_', ':' or '-'."
+)
+
+
+class Category(models.Model):
+    """A service category of the installation-type taxonomy, with its network category code."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    installation_type = models.CharField(
+        max_length=32, choices=InstallationType.choices, unique=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentType(models.Model):
+    """A document an installer may require before or during an installation."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Provider(models.Model):
+    """A licensed installer company: the tenant that owns its catalog."""
+
+    external_id = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[external_id_validator],
+        help_text="The provider id published on the network, e.g. sunpower_sf.",
+    )
+    code = models.CharField(max_length=100, help_text="Descriptor code, e.g. SunPower_Installers.")
+    name = models.CharField(max_length=200)
+    short_desc = models.CharField(max_length=300, blank=True)
+    long_desc = models.TextField(blank=True)
+    govt_subsidy_empaneled = models.BooleanField(
+        default=False, help_text="Empaneled for government subsidy schemes."
+    )
+    contact_phone = models.CharField(max_length=32, blank=True)
+    contact_email = models.EmailField(blank=True)
+    support_url = models.URLField(blank=True)
+    rating_value = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(5))],
+        help_text="Aggregate rating on a 0-5 scale.",
+    )
+    rating_count = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProviderImage(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="images")
+    url = models.URLField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class ServiceLocation(models.Model):
+    """A place an installer works from, with the radius it serves around it."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="locations")
+    local_id = models.CharField(
+        max_length=64,
+        validators=[external_id_validator],
+        help_text="The location id published in the provider's catalog, e.g. 1.",
+    )
+    city_name = models.CharField(max_length=120)
+    city_code = models.CharField(
+        max_length=32, blank=True, help_text="Network city code, e.g. NANP:628."
+    )
+    state = models.CharField(max_length=120, blank=True)
+    country_code = models.CharField(max_length=3, default="USA")
+    address = models.CharField(max_length=300, blank=True)
+    area_code = models.CharField(max_length=16, blank=True, help_text="Postcode.")
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    service_radius_km = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        default=Decimal("50"),
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ["provider_id", "local_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "local_id"], name="catalog_location_unique_local_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["latitude", "longitude"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} - {self.city_name}"
+
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError("Give both latitude and longitude, or neither.")
+
+
+class Fulfillment(models.Model):
+    """A way an installer delivers its services (e.g. an onsite visit)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="fulfillments")
+    local_id = models.CharField(max_length=64, validators=[external_id_validator])
+    type = models.CharField(
+        max_length=32, choices=FulfillmentType.choices, default=FulfillmentType.ONSITE
+    )
+
+    class Meta:
+        ordering = ["provider_id", "local_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "local_id"], name="catalog_fulfillment_unique_local_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} - {self.get_type_display()}"
+
+
+class Item(models.Model):
+    """An installation service an installer sells, with its estimated price."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="items")
+    external_id = models.CharField(
+        max_length=100,
+        validators=[external_id_validator],
+        help_text="The item id published on the network, e.g. sp-resi-001.",
+    )
+    code = models.CharField(
+        max_length=100, help_text="Descriptor code, e.g. 2kW_Rooftop_Solar_Setup."
+    )
+    name = models.CharField(max_length=200)
+    short_desc = models.CharField(max_length=300, blank=True)
+    long_desc = models.TextField(blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="items")
+    price_estimated_value = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    locations = models.ManyToManyField(ServiceLocation, related_name="items")
+    fulfillments = models.ManyToManyField(Fulfillment, related_name="items")
+    system_capacity = models.CharField(max_length=32, blank=True, help_text="e.g. 2KW")
+    property_type = models.CharField(max_length=16, choices=LocationType.choices, blank=True)
+    empaneled = models.BooleanField(default=False)
+    financial_assistance = models.BooleanField(default=False)
+    required_documents = models.ManyToManyField(DocumentType, blank=True, related_name="items")
+    installation_category = models.CharField(
+        max_length=32, choices=InstallationCategory.choices, blank=True
+    )
+    complexity = models.CharField(max_length=16, choices=InstallationComplexity.choices, blank=True)
+    equipment_type = models.CharField(max_length=16, choices=EquipmentType.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider_id", "external_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "external_id"], name="catalog_item_unique_external_id"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(price_estimated_value__gte=0),
+                name="catalog_item_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider})"
