@@ -1,0 +1,149 @@
+"""What the Beckn adapter keeps: known network participants and every message in and out.
+
+OutboundMessage is the outbox: a callback owed to a BAP is written in the same transaction that
+ACKs its request, and the worker delivers it from there, so a crash loses nothing.
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class Subscriber(models.Model):
+    """A network participant whose keys we trust when no registry is configured."""
+
+    class Type(models.TextChoices):
+        BAP = "BAP", "Buyer app (BAP)"
+        BPP = "BPP", "Provider platform (BPP)"
+        BG = "BG", "Gateway (BG)"
+
+    class Status(models.TextChoices):
+        INITIATED = "INITIATED", "Initiated"
+        UNDER_SUBSCRIPTION = "UNDER_SUBSCRIPTION", "Under subscription"
+        SUBSCRIBED = "SUBSCRIBED", "Subscribed"
+        INVALID_SSL = "INVALID_SSL", "Invalid SSL"
+        UNSUBSCRIBED = "UNSUBSCRIBED", "Unsubscribed"
+
+    subscriber_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=3, choices=Type.choices, default=Type.BAP)
+    url = models.URLField(
+        max_length=500, help_text="Callbacks only ever go to URLs that start with this one."
+    )
+    domain = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBSCRIBED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["subscriber_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber_id", "type"], name="beckn_subscriber_unique_id_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} ({self.type})"
+
+
+class SubscriberKey(models.Model):
+    """One of a subscriber's signing keys; several may be valid at once during a rotation."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="keys")
+    unique_key_id = models.CharField(max_length=255)
+    signing_public_key = models.CharField(max_length=100, help_text="base64 Ed25519 public key")
+    valid_from = models.DateTimeField(default=timezone.now)
+    valid_until = models.DateTimeField()
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["subscriber_id", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "unique_key_id"], name="beckn_subscriber_key_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber.subscriber_id}|{self.unique_key_id}"
+
+
+class InboundMessage(models.Model):
+    """A request a network participant sent us, with the answer we gave."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "ACCEPTED", "Accepted (ACK)"
+        DUPLICATE = "DUPLICATE", "Duplicate (ACK, no effect)"
+        REJECTED = "REJECTED", "Rejected (NACK)"
+
+    action = models.CharField(max_length=32)
+    bap_id = models.CharField(max_length=255, blank=True)
+    bap_uri = models.CharField(max_length=500, blank=True)
+    transaction_id = models.CharField(max_length=255, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    signer = models.CharField(max_length=512, blank=True, help_text="keyId of the signature")
+    body = models.JSONField(null=True, blank=True)
+    raw_excerpt = models.TextField(blank=True, help_text="The start of a body that was not JSON.")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    http_status = models.PositiveSmallIntegerField()
+    error_code = models.CharField(max_length=8, blank=True)
+    error_message = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            # The same request (sender, action, message id) has at most one effect.
+            models.UniqueConstraint(
+                fields=["bap_id", "action", "message_id"],
+                condition=models.Q(outcome="ACCEPTED"),
+                name="beckn_inbound_unique_accepted_message",
+            ),
+        ]
+        indexes = [models.Index(fields=["transaction_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.message_id} from {self.bap_id or '?'}"
+
+
+class OutboundMessage(models.Model):
+    """A callback we owe (or sent) to a BAP: the outbox the worker delivers from."""
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Pending"
+        SENT = "SENT", "Sent"
+        DEAD = "DEAD", "Dead (gave up)"
+
+    action = models.CharField(max_length=32)
+    request = models.OneToOneField(
+        InboundMessage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callback",
+        help_text="The request this callback answers, if solicited.",
+    )
+    bap_id = models.CharField(max_length=255)
+    target_url = models.CharField(max_length=600)
+    transaction_id = models.CharField(max_length=255)
+    message_id = models.CharField(max_length=255)
+    payload = models.JSONField(
+        null=True, blank=True, help_text="The callback body, composed once by the worker."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_excerpt = models.TextField(blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="beckn_outbox_due"),
+            models.Index(fields=["transaction_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.message_id} to {self.bap_id} ({self.status})"

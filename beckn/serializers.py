@@ -1,0 +1,199 @@
+"""DRF serializers for the Beckn requests we accept: the context, and each action's message.
+
+They check shape and values only; unknown fields pass through, as the protocol is extensible.
+"""
+
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from rest_framework import serializers
+
+DURATION_RE = re.compile(
+    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
+)
+GPS_RE = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def parse_duration(value: str) -> timedelta:
+    """An ISO 8601 duration such as PT10M (a year counts 365 days, a month 30)."""
+    match = DURATION_RE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT30S.")
+    parts = {name: float(number) for name, number in match.groupdict().items() if number}
+    days = parts.get("years", 0) * 365 + parts.get("months", 0) * 30 + parts.get("days", 0)
+    return timedelta(
+        weeks=parts.get("weeks", 0),
+        days=days,
+        hours=parts.get("hours", 0),
+        minutes=parts.get("minutes", 0),
+        seconds=parts.get("seconds", 0),
+    )
+
+
+def parse_timestamp(value: str) -> datetime:
+    """An RFC 3339 date-time with a time zone."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None or "T" not in value.upper():
+        raise ValueError(f"{value!r} is not an RFC 3339 date-time such as 2023-07-16T04:41:00Z.")
+    return parsed
+
+
+def parse_gps(value: str) -> tuple[float, float]:
+    match = GPS_RE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not 'latitude,longitude'.")
+    lat, lng = float(match.group(1)), float(match.group(2))
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise ValueError(f"{value!r} is outside the range of latitudes and longitudes.")
+    return lat, lng
+
+
+class ParsedField(serializers.CharField):
+    """A string field whose text is parsed into a richer value by `parse`."""
+
+    parse: "staticmethod[[str], object]"
+
+    def to_internal_value(self, data: object) -> object:
+        text = super().to_internal_value(data)
+        for validator in self.validators:
+            validator(text)
+        try:
+            return self.parse(text)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+    def run_validators(self, value: object) -> None:
+        """Validators ran on the text in to_internal_value."""
+
+
+class TimestampField(ParsedField):
+    parse = staticmethod(parse_timestamp)
+
+
+class DurationField(ParsedField):
+    parse = staticmethod(parse_duration)
+
+
+class GpsField(ParsedField):
+    parse = staticmethod(parse_gps)
+
+
+class HttpUrlField(serializers.URLField):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(max_length=500, **kwargs)
+        self.validators[-1].schemes = ["http", "https"]
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64)
+
+
+class OptionalCodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class ContextLocationSerializer(serializers.Serializer):
+    country = CodeSerializer(required=False)
+    city = CodeSerializer(required=False)
+
+
+class ContextSerializer(serializers.Serializer):
+    domain = serializers.CharField(max_length=100)
+    location = ContextLocationSerializer(required=False)
+    action = serializers.CharField(max_length=32)
+    version = serializers.CharField(max_length=16)
+    bap_id = serializers.CharField(max_length=255)
+    bap_uri = HttpUrlField()
+    bpp_id = serializers.CharField(max_length=255, required=False)
+    bpp_uri = HttpUrlField(required=False)
+    transaction_id = serializers.CharField(max_length=255)
+    message_id = serializers.CharField(max_length=255)
+    timestamp = TimestampField(max_length=64)
+    key = serializers.CharField(required=False, allow_blank=True)
+    ttl = DurationField(max_length=32, required=False)
+
+    def validate_domain(self, value: str) -> str:
+        if value != settings.BECKN_DOMAIN:
+            raise serializers.ValidationError(f"This BPP serves domain {settings.BECKN_DOMAIN!r}.")
+        return value
+
+    def validate_version(self, value: str) -> str:
+        if value != settings.BECKN_VERSION:
+            raise serializers.ValidationError(f"Only version {settings.BECKN_VERSION} is served.")
+        return value
+
+    def validate_action(self, value: str) -> str:
+        expected = self.context["action"]
+        if value != expected:
+            raise serializers.ValidationError(f"Must be {expected!r} on /beckn/{expected}.")
+        return value
+
+    def validate_bpp_id(self, value: str) -> str:
+        if value != settings.BECKN_SUBSCRIBER_ID:
+            raise serializers.ValidationError(f"This BPP is {settings.BECKN_SUBSCRIBER_ID!r}.")
+        return value
+
+
+class DescriptorSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    code = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class IdDescriptorSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=100, required=False)
+    descriptor = DescriptorSerializer(required=False)
+
+
+class LocationSerializer(serializers.Serializer):
+    gps = GpsField(max_length=64, required=False)
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    area_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    city = OptionalCodeNameSerializer(required=False)
+
+
+class StopSerializer(serializers.Serializer):
+    type = serializers.CharField(max_length=32, required=False)
+    location = LocationSerializer(required=False)
+
+
+class IntentFulfillmentSerializer(serializers.Serializer):
+    type = serializers.CharField(max_length=32, required=False)
+    stops = StopSerializer(many=True, required=False)
+
+
+class IntentSerializer(serializers.Serializer):
+    descriptor = DescriptorSerializer(required=False)
+    provider = IdDescriptorSerializer(required=False)
+    category = IdDescriptorSerializer(required=False)
+    item = IdDescriptorSerializer(required=False)
+    fulfillment = IntentFulfillmentSerializer(required=False)
+
+
+class SearchMessageSerializer(serializers.Serializer):
+    intent = IntentSerializer()
+
+
+def first_error(errors: object, path: str = "") -> tuple[str, str]:
+    """The path and text of the first error of a serializer's (nested) `errors`."""
+    if isinstance(errors, dict):
+        field, nested = next(iter(errors.items()))
+        if field == "non_field_errors":
+            name = path
+        elif isinstance(field, int):
+            name = f"{path}[{field}]"
+        else:
+            name = f"{path}.{field}" if path else field
+        return first_error(nested, name)
+    if isinstance(errors, list) and errors:
+        for index, nested in enumerate(errors):
+            if nested:
+                if isinstance(nested, dict | list):
+                    return first_error(nested, f"{path}[{index}]")
+                return path, str(nested)
+    return path, str(errors)

@@ -1,0 +1,132 @@
+"""POST /beckn/<action>: check, authenticate, log, ACK or NACK at once; the worker answers later."""
+
+import json
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError
+from django.http import JsonResponse
+from django.utils import timezone
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from beckn import services
+from beckn.actions import ACTIONS
+from beckn.auth import AuthenticationFailed, authenticate, url_within
+from beckn.serializers import ContextSerializer, first_error
+from beckn.services import Rejection
+
+logger = logging.getLogger(__name__)
+
+ACK = {"message": {"ack": {"status": "ACK"}}}
+
+
+def nack(rejection: Rejection) -> JsonResponse:
+    error = {"code": rejection.code, "message": rejection.message}
+    if rejection.path:
+        error["paths"] = rejection.path
+    response = JsonResponse(
+        {"message": {"ack": {"status": "NACK"}}, "error": error}, status=rejection.http_status
+    )
+    if rejection.http_status == 401:
+        header = "Proxy-Authenticate" if rejection.gateway else "WWW-Authenticate"
+        response[header] = (
+            f'Signature realm="{settings.BECKN_SUBSCRIBER_ID}",headers="(created) (expires) digest"'
+        )
+    return response
+
+
+class Rejected(Exception):
+    def __init__(self, rejection: Rejection, signer: str = "") -> None:
+        super().__init__(rejection.message)
+        self.rejection = rejection
+        self.signer = signer
+
+
+def invalid(message: str, path: str = "", status: int = 400) -> Rejected:
+    return Rejected(Rejection(status, "30000", message, path))
+
+
+class BecknActionView(APIView):
+    """Every Beckn action the BPP serves, at /beckn/<action>."""
+
+    def post(self, request: Request, action: str) -> JsonResponse:
+        raw = request.body
+        body: object = None
+        try:
+            body = self._parse(raw)
+            return self._accept(action, raw, body, request)
+        except Rejected as rejected:
+            try:
+                services.request_reject(
+                    action=action,
+                    body=body,
+                    raw=raw,
+                    rejection=rejected.rejection,
+                    signer=rejected.signer,
+                )
+            except DatabaseError:
+                logger.exception("Could not log a rejected %s request", action)
+            return nack(rejected.rejection)
+        except DatabaseError:
+            logger.exception("Database unavailable while accepting %s", action)
+            return nack(Rejection(503, "40000", "The BPP is temporarily unavailable; retry later."))
+
+    @staticmethod
+    def _parse(raw: bytes) -> object:
+        try:
+            body = json.loads(raw)
+        except (UnicodeDecodeError, ValueError):
+            raise invalid("The body is not valid JSON.") from None
+        if not isinstance(body, dict):
+            raise invalid("The body must be a JSON object with context and message.")
+        return body
+
+    def _accept(self, action: str, raw: bytes, body: dict, request: Request) -> JsonResponse:
+        handler = ACTIONS.get(action)
+        if handler is None:
+            raise Rejected(Rejection(404, "40001", f"This BPP does not serve /beckn/{action}."))
+        context = body.get("context")
+        bap_id = context.get("bap_id") if isinstance(context, dict) else None
+        try:
+            caller = authenticate(headers=request.headers, body=raw, bap_id=bap_id)
+        except AuthenticationFailed as exc:
+            raise Rejected(Rejection(401, "30000", str(exc), gateway=exc.gateway)) from None
+
+        context_serializer = ContextSerializer(data=context, context={"action": action})
+        if not isinstance(context, dict) or not context_serializer.is_valid():
+            errors = context_serializer.errors if isinstance(context, dict) else "Required."
+            path, message = first_error(errors, "context")
+            raise invalid(
+                f"{path}: {message}",
+                path,
+            ) from None
+        message_serializer = handler.message_serializer(data=body.get("message"))
+        if not message_serializer.is_valid():
+            path, message = first_error(message_serializer.errors, "message")
+            raise invalid(f"{path}: {message}", path)
+
+        checked = context_serializer.validated_data
+        if not url_within(caller.url, checked["bap_uri"]):
+            raise Rejected(
+                Rejection(
+                    401,
+                    "30000",
+                    f"context.bap_uri is not under {caller.url}, the url registered for "
+                    f"{caller.subscriber_id}.",
+                ),
+                caller.key_id,
+            )
+        now = timezone.now()
+        skew = timedelta(seconds=settings.BECKN_CLOCK_SKEW_SECONDS)
+        if checked["timestamp"] > now + skew:
+            raise invalid("context.timestamp is in the future.", "context.timestamp")
+        ttl = checked.get("ttl")
+        if ttl is not None and checked["timestamp"] + ttl < now - skew:
+            raise invalid(
+                "The request is stale: context.timestamp + context.ttl has passed.",
+                "context.timestamp",
+            )
+        services.request_accept(action=action, body=body, signer=caller.key_id)
+        return JsonResponse(ACK)

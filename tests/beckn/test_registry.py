@@ -1,0 +1,135 @@
+"""Keys from a registry: POST /lookup to a real registry on 127.0.0.1, cached, and what happens
+when it is down."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from beckn.models import OutboundMessage
+from beckn.peers import BapIdentity, CallbackServer, Registry, encode
+from tests.conftest import now_rfc3339
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry(settings: object) -> Iterator[Registry]:
+    with Registry() as server:
+        settings.BECKN_REGISTRY_URL = server.url
+        settings.BECKN_REGISTRY_TIMEOUT = 0.5
+        cache.clear()
+        yield server
+    cache.clear()
+
+
+@pytest.fixture
+def identity(registry: Registry, callback_server: CallbackServer) -> BapIdentity:
+    identity = BapIdentity()
+    registry.entries.append(identity.registry_entry(callback_server.bap_uri))
+    return identity
+
+
+def search(client: Client, identity: BapIdentity, bap_uri: str) -> object:
+    payload = {
+        "context": {
+            "domain": "service",
+            "action": "search",
+            "version": "1.1.0",
+            "bap_id": identity.subscriber_id,
+            "bap_uri": bap_uri,
+            "transaction_id": "t-1",
+            "message_id": f"m-{datetime.now(UTC).timestamp()}",
+            "timestamp": now_rfc3339(),
+            "ttl": "PT30S",
+        },
+        "message": {"intent": {"descriptor": {"name": "solar"}}},
+    }
+    body = encode(payload)
+    return client.post(
+        "/beckn/search",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": identity.sign(body)},
+    )
+
+
+def test_a_registered_bap_is_served_and_looked_up_once_for_many_calls(
+    client: Client, registry: Registry, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    for _ in range(5):
+        assert search(client, identity, callback_server.bap_uri).status_code == 200
+
+    assert registry.lookups == [
+        {"subscriber_id": identity.subscriber_id, "key_id": identity.unique_key_id, "type": "BAP"}
+    ]
+    assert OutboundMessage.objects.count() == 5
+
+
+def test_a_registry_that_is_down_falls_back_on_a_cached_key(
+    client: Client,
+    registry: Registry,
+    identity: BapIdentity,
+    callback_server: CallbackServer,
+    settings: object,
+) -> None:
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    settings.BECKN_REGISTRY_CACHE_SECONDS = 0  # the cached answer is due for a refresh
+    registry.available = False
+
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+
+
+def test_a_registry_that_is_down_with_nothing_cached_gives_401(
+    client: Client, registry: Registry, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    registry.available = False
+
+    response = search(client, identity, callback_server.bap_uri)
+
+    assert response.status_code == 401
+    assert "could not be verified" in response.json()["error"]["message"]
+
+
+def test_an_unreachable_registry_gives_401_quickly(
+    client: Client, identity: BapIdentity, callback_server: CallbackServer, settings: object
+) -> None:
+    settings.BECKN_REGISTRY_URL = "http://127.0.0.1:9"  # nothing listens there
+    response = search(client, identity, callback_server.bap_uri)
+    assert response.status_code == 401
+    assert "unreachable" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"status": "UNDER_SUBSCRIPTION"}, "status is UNDER_SUBSCRIPTION"),
+        ({"valid_until": (datetime.now(UTC) - timedelta(days=1)).isoformat()}, "not valid now"),
+        ({"valid_from": (datetime.now(UTC) + timedelta(days=1)).isoformat()}, "not valid now"),
+        ({"key_id": "another-key"}, "no usable key"),
+    ],
+)
+def test_unusable_registry_entries_are_refused(
+    client: Client,
+    registry: Registry,
+    identity: BapIdentity,
+    callback_server: CallbackServer,
+    change: dict,
+    reason: str,
+) -> None:
+    registry.entries[0].update(change)
+
+    response = search(client, identity, callback_server.bap_uri)
+
+    assert response.status_code == 401
+    assert reason in response.json()["error"]["message"]
+
+
+def test_callbacks_only_go_under_the_registered_url(
+    client: Client, registry: Registry, identity: BapIdentity
+) -> None:
+    response = search(client, identity, "http://127.0.0.1:1/elsewhere")
+    assert response.status_code == 401
+    assert "bap_uri" in response.json()["error"]["message"]

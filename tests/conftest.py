@@ -1,0 +1,109 @@
+"""Fixtures shared by the whole suite: the demo catalog, BAP peers, and a real Celery worker."""
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.management import call_command
+
+from beckn.keys import our_identity
+from beckn.peers import BapIdentity, CallbackServer, encode
+from config.celery import app as celery_app
+from tests.beckn.factories import SubscriberFactory, SubscriberKeyFactory
+
+DATA = Path(__file__).parent / "beckn" / "data"
+
+
+def now_rfc3339() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@pytest.fixture
+def demo_catalog(db: None) -> None:
+    call_command("load_demo_catalog", verbosity=0)
+
+
+@pytest.fixture
+def callback_server() -> Iterator[CallbackServer]:
+    with CallbackServer() as server:
+        yield server
+
+
+class Bap:
+    """A BAP registered in our subscriber table, with its callback server."""
+
+    def __init__(self, identity: BapIdentity, server: CallbackServer) -> None:
+        self.identity = identity
+        self.server = server
+
+    @property
+    def subscriber_id(self) -> str:
+        return self.identity.subscriber_id
+
+    def request(self, **context: Any) -> dict[str, Any]:
+        """The guide's search request from this BAP, with fresh ids and timestamp."""
+        payload = json.loads((DATA / "seed_search.json").read_text())
+        payload["context"].update(
+            {
+                "bap_id": self.subscriber_id,
+                "bap_uri": self.server.bap_uri,
+                "transaction_id": str(uuid.uuid4()),
+                "message_id": str(uuid.uuid4()),
+                "timestamp": now_rfc3339(),
+                **context,
+            }
+        )
+        return payload
+
+    def headers(self, body: bytes) -> dict[str, str]:
+        return {"Authorization": self.identity.sign(body)}
+
+    def post(self, client: Any, payload: dict[str, Any], action: str = "search") -> Any:
+        """POST a signed request through the Django test client."""
+        body = encode(payload)
+        return client.post(
+            f"/beckn/{action}",
+            data=body,
+            content_type="application/json",
+            headers=self.headers(body),
+        )
+
+
+@pytest.fixture
+def bap(db: None, callback_server: CallbackServer) -> Bap:
+    identity = BapIdentity()
+    subscriber = SubscriberFactory(
+        subscriber_id=identity.subscriber_id, url=callback_server.bap_uri
+    )
+    SubscriberKeyFactory(
+        subscriber=subscriber,
+        unique_key_id=identity.unique_key_id,
+        signing_public_key=identity.public_key,
+    )
+    return Bap(identity, callback_server)
+
+
+@pytest.fixture
+def bpp_public_key() -> str:
+    return our_identity().public_key
+
+
+@pytest.fixture(scope="session")
+def celery_worker() -> Iterator[Any]:
+    """A real Celery worker (in a thread) consuming this test process's own queue."""
+    with start_worker(
+        celery_app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=10,
+    ) as worker:
+        yield worker
+    with celery_app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(celery_app.conf.task_default_queue)
