@@ -18,7 +18,7 @@ run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo_catalog
 	$(BIN)/python manage.py beckn_keys --ensure
-	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/honcho start -f Procfile -p $(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" exec $(BIN)/python -m config.serve
 
 test: $(BIN)/.installed
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

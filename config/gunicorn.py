@@ -1,4 +1,4 @@
-"""Gunicorn settings for `make run` (Procfile `web`), read from the environment."""
+"""Gunicorn settings for `make run` (config/serve.py), read from the environment."""
 
 import os
 

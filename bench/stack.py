@@ -1,0 +1,233 @@
+"""Run the product exactly as a newcomer does (`make run`) for smoke tests and benchmarks.
+
+    with Stack(env={"BECKN_REGISTRY_URL": registry.url}) as stack:
+        requests.get(stack.base_url + "/healthz")
+
+`make run` starts in its own process group (session), with PORT on a free port and DATA_DIR in a
+fresh temporary folder; its output goes to a log file (`stack.log_path`), printed when the stack
+does not come up. On exit the whole group gets SIGTERM, then SIGKILL after `stop_timeout` seconds.
+The caller's environment is passed through (DATABASE_URL / REDIS_URL switch the product to
+PostgreSQL / Redis).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def quiet_disconnects(*servers: Any) -> None:
+    """Silence the tracebacks beckn.peers servers print when a keep-alive client hangs up.
+
+    The BPP keeps HTTP connections to the registry and the BAP open; when the stack stops they
+    are reset, and socketserver prints a ConnectionResetError for each. Other errors still print.
+    """
+    for server in servers:
+        httpd = server.httpd
+        original = httpd.handle_error
+
+        def handle_error(request: Any, client_address: Any, _original: Any = original) -> None:
+            if isinstance(sys.exc_info()[1], ConnectionError):
+                return
+            _original(request, client_address)
+
+        httpd.handle_error = handle_error
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group is alive (zombies, which hold nothing, excepted)."""
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+class StackError(RuntimeError):
+    """The stack did not come up (or died); the message includes the end of its log."""
+
+
+class Stack:
+    def __init__(
+        self,
+        *,
+        port: int | None = None,
+        data_dir: str | os.PathLike[str] | None = None,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 180.0,
+        stop_timeout: float = 15.0,
+        log_path: str | os.PathLike[str] | None = None,
+        keep_data: bool = False,
+        keep_log: bool = False,
+        quiet: bool = False,
+    ) -> None:
+        self.port = port or free_port()
+        self._own_data_dir = data_dir is None
+        self.data_dir = (
+            Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="sunbeckn-stack-data-"))
+        )
+        self.extra_env = dict(env or {})
+        self.timeout = timeout
+        self.stop_timeout = stop_timeout
+        self._own_log = log_path is None
+        if log_path is None:
+            fd, name = tempfile.mkstemp(prefix="sunbeckn-stack-", suffix=".log")
+            os.close(fd)
+            log_path = name
+        self.log_path = Path(log_path)
+        self.keep_data = keep_data
+        self.keep_log = keep_log
+        self.quiet = quiet
+        self.process: subprocess.Popen[bytes] | None = None
+        self.health: dict[str, Any] = {}
+        self._failed = False
+
+    # -- public -------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Stack:
+        env = os.environ.copy()
+        env.update(self.extra_env)
+        env["PORT"] = str(self.port)
+        env["DATA_DIR"] = str(self.data_dir)
+        self._log(
+            f"stack: `make run` in {REPO_ROOT} on port {self.port}, DATA_DIR={self.data_dir},"
+            f" log {self.log_path}"
+        )
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                ["make", "run"],  # noqa: S607
+                cwd=REPO_ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            self._wait_healthy()
+        except BaseException:
+            self._failed = True
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM to the process group, up to `stop_timeout` s, then SIGKILL. Idempotent.
+
+        `make run` keeps the web server and the worker in its process group, so the group is
+        everything the stack started.
+        """
+        process, self.process = self.process, None
+        if process is not None:
+            pgid = process.pid  # start_new_session: the leader's pid is the group id
+            self._signal_group(pgid, signal.SIGTERM)
+            deadline = time.monotonic() + self.stop_timeout
+            while time.monotonic() < deadline and (process.poll() is None or _group_alive(pgid)):
+                time.sleep(0.1)
+            if process.poll() is None or _group_alive(pgid):
+                self._log(f"stack: still running after {self.stop_timeout:.0f} s, SIGKILL")
+                self._signal_group(pgid, signal.SIGKILL)
+                process.wait(timeout=5)
+        if self._failed:
+            self._log(f"stack: kept DATA_DIR {self.data_dir} and log {self.log_path}")
+            return
+        if self._own_data_dir and not self.keep_data:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self._own_log and not self.keep_log:
+            self.log_path.unlink(missing_ok=True)
+
+    def log_tail(self, lines: int = 80) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError as exc:
+            return f"(cannot read {self.log_path}: {exc})"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def print_log(self, lines: int = 80, file: Any = None) -> None:
+        file = file or sys.stderr
+        print(f"---- last {lines} lines of {self.log_path} ----", file=file)
+        print(self.log_tail(lines), file=file)
+        print("---- end of log ----", file=file)
+
+    def mark_failed(self) -> None:
+        """Keep the temporary DATA_DIR and log at exit (for inspection after a failed run)."""
+        self._failed = True
+
+    def __enter__(self) -> Stack:
+        return self.start()
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self._failed = True
+        self.stop()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _wait_healthy(self) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + self.timeout
+        last = "no answer yet"
+        while True:
+            code = self.process.poll()
+            if code is not None:
+                self.print_log()
+                raise StackError(
+                    f"`make run` exited with status {code} before /healthz answered 200 "
+                    f"(log: {self.log_path})"
+                )
+            try:
+                response = requests.get(self.base_url + "/healthz", timeout=3)
+                if response.status_code == 200:
+                    self.health = response.json()
+                    self._log(f"stack: healthy at {self.base_url} {self.health}")
+                    return
+                last = f"HTTP {response.status_code}: {response.text[:300]}"
+            except requests.RequestException as exc:
+                last = f"{type(exc).__name__}"
+            if time.monotonic() > deadline:
+                self.print_log()
+                raise StackError(
+                    f"/healthz did not answer 200 within {self.timeout:.0f} s (last: {last}; "
+                    f"log: {self.log_path})"
+                )
+            time.sleep(0.5)
+
+    @staticmethod
+    def _signal_group(pgid: int, sig: int) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pgid, sig)
+
+    def _log(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr, flush=True)
