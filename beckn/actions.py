@@ -1,19 +1,58 @@
 """The Beckn actions we serve: how each request's message is checked and how it is answered.
 
-An answer is the `message` (and, for a business error, the `error`) of the on_<action> callback.
+An answer is the `message` of the on_<action> callback, or, for a business error, an `error`
+with its BECKN-005 code (such requests were ACKed: the error travels in the callback).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
 from rest_framework import serializers
 
 from beckn import mapping
-from beckn.serializers import SearchMessageSerializer
+from beckn import serializers as beckn_serializers
+from beckn.models import OrderLink
+from catalog.models import Provider
 from catalog.selectors import offer_search
+from orders import errors
+from orders.models import Order, PaymentCollector
+from orders.policies import SUPPORTED_PAYMENT_TERMS, Slot
+from orders.selectors import offer_quote, order_detail, order_for_buyer
+from orders.services import (
+    order_billing_update,
+    order_cancel,
+    order_payment_record,
+    order_place,
+    order_reschedule,
+)
 
 JSON = dict[str, Any]
+
+
+class BusinessError(Exception):
+    """A request the protocol layer itself refuses in the callback, with its code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+ERROR_CODES: dict[type[errors.OrderError], str] = {
+    errors.ProviderNotFound: "30001",
+    errors.ItemNotFound: "30004",
+    errors.FulfillmentUnavailable: "30008",
+    errors.OrderNotFound: "30010",
+    errors.InvalidCancellationReason: "30011",
+    errors.QuoteChanged: "40003",
+    errors.PaymentNotSupported: "40004",
+    errors.TechnicianUnavailable: "40006",
+    errors.CancellationNotPossible: "50001",
+    errors.UpdateNotPossible: "50002",
+    errors.IllegalTransition: "40000",
+}
 
 
 @dataclass(frozen=True)
@@ -23,14 +62,202 @@ class Action:
     answer: Callable[[JSON], JSON]
 
 
+def answer(request: JSON, action: Action) -> JSON:
+    """The callback body's `message` (or `error`) for a request of `action`."""
+    try:
+        return {"message": action.answer(request)}
+    except errors.OrderError as exc:
+        return {"error": {"code": ERROR_CODES[type(exc)], "message": str(exc)}}
+    except BusinessError as exc:
+        return {"error": {"code": exc.code, "message": str(exc)}}
+
+
+def _bap_id(request: JSON) -> str:
+    return request["context"]["bap_id"]
+
+
+def _own_order(request: JSON, order_id: str) -> Order:
+    return order_for_buyer(
+        installation_request_id=order_id,
+        channel=Order.Channel.NETWORK,
+        buyer_reference=_bap_id(request),
+    )
+
+
+def tracking_url(order: Order) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("orders:track", args=[order.tracking_token])
+
+
+def _placed(order: Order) -> JSON:
+    order = order_detail(order.pk)
+    return {"order": mapping.order_json(order, tracking_url=tracking_url(order))}
+
+
 def answer_search(request: JSON) -> JSON:
     query = mapping.offer_query(request["message"]["intent"])
-    return {"message": mapping.catalog_message(offer_search(query))}
+    return mapping.catalog_message(offer_search(query))
+
+
+def answer_select(request: JSON) -> JSON:
+    quote = offer_quote(**mapping.quote_request(request["message"]["order"]))
+    return {
+        "order": {
+            "provider": mapping.provider_summary(quote.provider),
+            "items": [mapping.item_json(item) for item in quote.items],
+            "fulfillments": [{"id": quote.fulfillment.local_id, "type": quote.fulfillment.type}],
+            "quote": mapping.quote_json(quote),
+        }
+    }
+
+
+def answer_init(request: JSON) -> JSON:
+    order = request["message"]["order"]
+    quote = offer_quote(**mapping.quote_request(order))
+    payment_type = (order.get("payments") or [{}])[0].get("type")
+    if payment_type and mapping.PAYMENT_TYPES.get(payment_type) not in SUPPORTED_PAYMENT_TERMS:
+        raise errors.PaymentNotSupported(
+            f"Payment {payment_type} is not offered; use ON-FULFILLMENT or POST-FULFILLMENT."
+        )
+    return {"order": mapping.draft_order_json(quote, order)}
+
+
+def answer_confirm(request: JSON) -> JSON:
+    context = request["context"]
+    link = OrderLink.objects.filter(
+        bap_id=context["bap_id"], transaction_id=context["transaction_id"]
+    ).first()
+    if link is not None:  # this transaction was confirmed already: the same order
+        return _placed(link.order)
+    message_order = request["message"]["order"]
+    quote = offer_quote(**mapping.quote_request(message_order))
+    order = order_place(
+        quote=quote,
+        channel=Order.Channel.NETWORK,
+        buyer_reference=context["bap_id"],
+        actor=mapping.actor(context["bap_id"]),
+        **mapping.order_placement(message_order),
+    )
+    OrderLink.objects.create(
+        order=order,
+        bap_id=context["bap_id"],
+        bap_uri=context["bap_uri"],
+        transaction_id=context["transaction_id"],
+        context={
+            name: context[name]
+            for name in ("domain", "version", "location", "ttl")
+            if name in context
+        },
+    )
+    return _placed(order)
+
+
+def answer_status(request: JSON) -> JSON:
+    return _placed(_own_order(request, request["message"]["order_id"]))
+
+
+def answer_track(request: JSON) -> JSON:
+    order = _own_order(request, request["message"]["order_id"])
+    return {
+        "tracking": {
+            "id": order.installation_request_id,
+            "url": tracking_url(order),
+            "status": "inactive" if order.is_closed else "active",
+        }
+    }
+
+
+def answer_cancel(request: JSON) -> JSON:
+    message = request["message"]
+    order = _own_order(request, message["order_id"])
+    descriptor = message.get("descriptor") or {}
+    order = order_cancel(
+        order=order,
+        reason_id=message.get("cancellation_reason_id", ""),
+        actor=mapping.actor(_bap_id(request)),
+        note=descriptor.get("short_desc") or descriptor.get("name") or "",
+    )
+    return _placed(order)
+
+
+UPDATE_TARGETS = ("billing", "payments", "fulfillments")
+
+
+def _update_target(target: str) -> str:
+    """The part of the order an update_target names: billing, payments or fulfillments."""
+    path = target.removeprefix("order.")
+    root = path.split(".", 1)[0].split("[", 1)[0]
+    if root not in UPDATE_TARGETS:
+        raise BusinessError(
+            "30012",
+            f"update_target {target!r} cannot be updated; use order.billing, order.payments or "
+            "order.fulfillments[0].stops[0].time.",
+        )
+    return root
+
+
+def answer_update(request: JSON) -> JSON:
+    message = request["message"]
+    target = _update_target(message["update_target"])
+    changed = message["order"]
+    others = sorted(set(changed) - {"id", "provider", "items", target})
+    if others or not changed.get(target):
+        raise BusinessError(
+            "30013",
+            f"The order must carry {target} and nothing else to update"
+            + (f" (it also carries {', '.join(others)})." if others else "."),
+        )
+    order = _own_order(request, changed["id"])
+    actor = mapping.actor(_bap_id(request))
+    if target == "billing":
+        order = order_billing_update(
+            order=order, billing=mapping.billing(changed["billing"]), actor=actor
+        )
+    elif target == "payments":
+        payment = changed["payments"][0]
+        if order.payment_collector != PaymentCollector.BUYER_APP:
+            raise errors.UpdateNotPossible("The installer collects this payment, not the BAP.")
+        order = order_payment_record(
+            order=order,
+            status="PAID" if payment.get("status") == "PAID" else "PENDING",
+            reference=(payment.get("params") or {}).get("transaction_id", ""),
+            actor=actor,
+        )
+    else:
+        stop = (changed["fulfillments"][0].get("stops") or [{}])[0].get("time") or {}
+        time_range = stop.get("range")
+        if not time_range:
+            raise BusinessError("30013", "A new appointment needs stops[0].time.range.")
+        slot = Slot(
+            beckn_serializers.parse_timestamp(time_range["start"]),
+            beckn_serializers.parse_timestamp(time_range["end"]),
+        )
+        order = order_reschedule(order=order, slot=slot, actor=actor, reason="Asked by the buyer")
+    return _placed(order)
+
+
+def answer_support(request: JSON) -> JSON:
+    support = request["message"]["support"]
+    ref_id = support.get("order_id") or support["ref_id"]
+    try:
+        provider = _own_order(request, ref_id).provider
+    except errors.OrderNotFound:
+        provider = Provider.objects.filter(external_id=ref_id, is_active=True).first()
+    if provider is None:
+        raise BusinessError("50004", f"No support for {ref_id!r}: no such order or provider.")
+    return mapping.support_json(provider, ref_id)
 
 
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in [
-        Action("search", SearchMessageSerializer, answer_search),
+        Action("search", beckn_serializers.SearchMessageSerializer, answer_search),
+        Action("select", beckn_serializers.SelectMessageSerializer, answer_select),
+        Action("init", beckn_serializers.InitMessageSerializer, answer_init),
+        Action("confirm", beckn_serializers.ConfirmMessageSerializer, answer_confirm),
+        Action("status", beckn_serializers.OrderIdMessageSerializer, answer_status),
+        Action("track", beckn_serializers.TrackMessageSerializer, answer_track),
+        Action("cancel", beckn_serializers.CancelMessageSerializer, answer_cancel),
+        Action("update", beckn_serializers.UpdateMessageSerializer, answer_update),
+        Action("support", beckn_serializers.SupportMessageSerializer, answer_support),
     ]
 }

@@ -9,10 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from beckn.keys import Identity
-from beckn.serializers import parse_gps
+from beckn.serializers import parse_gps, parse_timestamp
 from catalog.models import Item, Provider
 from catalog.selectors import OfferQuery
-from catalog.taxonomy import LocationType
+from catalog.taxonomy import InstallationPhase, InstallationStatus, LocationType, PaymentStatus
+from orders.models import Order, PaymentCollector, PaymentTerms
+from orders.policies import CANCELLATION_REASONS, Slot
+from orders.selectors import Quote, charge_breakup
+from orders.services import Billing, Customer
 
 JSON = dict[str, Any]
 
@@ -158,9 +162,7 @@ def item_json(item: Item) -> JSON:
     }
 
 
-def provider_json(provider: Provider, items: list[Item]) -> JSON:
-    """A provider of on_search with the given items and the categories, locations and
-    fulfillments they use."""
+def provider_summary(provider: Provider) -> JSON:
     descriptor: JSON = {"name": provider.name, "code": provider.code}
     if provider.short_desc:
         descriptor["short_desc"] = provider.short_desc
@@ -169,9 +171,14 @@ def provider_json(provider: Provider, items: list[Item]) -> JSON:
     images = [{"url": image.url} for image in provider.images.all()]
     if images:
         descriptor["images"] = images
+    return {"id": provider.external_id, "descriptor": descriptor}
+
+
+def provider_json(provider: Provider, items: list[Item]) -> JSON:
+    """A provider of on_search with the given items and the categories, locations and
+    fulfillments they use."""
     result: JSON = {
-        "id": provider.external_id,
-        "descriptor": descriptor,
+        **provider_summary(provider),
         "tags": [
             _tag_group(
                 "provider-details",
@@ -220,3 +227,319 @@ def catalog_message(providers: list[Provider]) -> JSON:
             "providers": [provider_json(p, p.matching_items) for p in providers],
         }
     }
+
+
+# --- Orders ----------------------------------------------------------------------------------
+
+PAYMENT_TYPES = {
+    "PRE-ORDER": PaymentTerms.PRE_ORDER,
+    "PRE-FULFILLMENT": PaymentTerms.PRE_FULFILLMENT,
+    "ON-FULFILLMENT": PaymentTerms.ON_FULFILLMENT,
+    "POST-FULFILLMENT": PaymentTerms.POST_FULFILLMENT,
+}
+PAYMENT_COLLECTORS = {"BPP": PaymentCollector.INSTALLER, "BAP": PaymentCollector.BUYER_APP}
+ORDER_STATUS = {
+    InstallationStatus.COMPLETED: "COMPLETE",
+    InstallationStatus.CANCELLED: "CANCELLED",
+    InstallationStatus.FAILED: "CANCELLED",
+}
+PHASE_STATES = {
+    InstallationPhase.SITE_SURVEY: ("Site-survey", "Site Survey in Progress"),
+    InstallationPhase.PREPARATION: ("Preparation", "Site Preparation"),
+    InstallationPhase.INSTALLATION: ("Installation-in-progress", "Installation in Progress"),
+    InstallationPhase.TESTING: ("Testing", "System Testing"),
+    InstallationPhase.COMMISSIONING: ("Commissioning", "System Commissioning"),
+}
+SCHEDULED_STATE = ("Scheduled", "Installation Scheduled")
+
+
+def actor(bap_id: str) -> str:
+    """How a buyer app appears in an order's timeline."""
+    return f"bap:{bap_id}"
+
+
+def _first(entries: list[JSON] | None) -> JSON:
+    return (entries or [{}])[0]
+
+
+def quote_request(order: JSON) -> dict[str, Any]:
+    """The arguments of orders.selectors.offer_quote for a select/init/confirm order."""
+    return {
+        "provider_external_id": order["provider"]["id"],
+        "item_external_ids": [item["id"] for item in order["items"]],
+        "fulfillment_local_id": _first(order.get("fulfillments")).get("id", ""),
+    }
+
+
+def billing(data: JSON) -> Billing:
+    return Billing(
+        name=data["name"],
+        address=data["address"],
+        email=data.get("email", ""),
+        phone=data.get("phone", ""),
+    )
+
+
+def order_placement(order: JSON) -> dict[str, Any]:
+    """The arguments of orders.services.order_place that a confirm's order carries."""
+    billed = billing(order["billing"])
+    fulfillment = _first(order.get("fulfillments"))
+    customer = fulfillment.get("customer") or {}
+    contact = customer.get("contact") or {}
+    stop = _first(fulfillment.get("stops"))
+    payment = _first(order.get("payments"))
+    time_range = (stop.get("time") or {}).get("range")
+    arguments: dict[str, Any] = {
+        "billing": billed,
+        "customer": Customer(
+            name=(customer.get("person") or {}).get("name") or billed.name,
+            phone=contact.get("phone") or billed.phone,
+            email=contact.get("email") or billed.email,
+        ),
+        "site_address": (stop.get("location") or {}).get("address") or billed.address,
+        "survey_slot": Slot(
+            parse_timestamp(time_range["start"]), parse_timestamp(time_range["end"])
+        )
+        if time_range
+        else None,
+    }
+    if payment.get("type"):
+        arguments["payment_terms"] = PAYMENT_TYPES.get(payment["type"], payment["type"])
+    if payment.get("collected_by"):
+        arguments["payment_collector"] = PAYMENT_COLLECTORS[payment["collected_by"]]
+    if payment.get("status") == "PAID":
+        arguments["payment_status"] = PaymentStatus.PAID
+    price = (order.get("quote") or {}).get("price")
+    if price:
+        arguments["expected_total"] = Decimal(str(price["value"]))
+    return arguments
+
+
+def _price(value: Decimal, currency: str) -> JSON:
+    return {"value": _decimal(value), "currency": currency}
+
+
+def quote_json(quote: Quote) -> JSON:
+    return {
+        "price": _price(quote.total, quote.currency),
+        "breakup": [
+            {"title": title, "price": _price(amount, quote.currency)}
+            for title, amount in quote.breakup
+        ],
+    }
+
+
+def payments_json(
+    *, terms: str, collector: str, paid: bool, amount: Decimal, currency: str, reference: str = ""
+) -> list[JSON]:
+    types = {value: name for name, value in PAYMENT_TYPES.items()}
+    payment: JSON = {
+        "type": types[terms],
+        "collected_by": "BAP" if collector == PaymentCollector.BUYER_APP else "BPP",
+        "status": "PAID" if paid else "NOT-PAID",
+        "params": {"amount": _decimal(amount), "currency": currency},
+    }
+    if collector == PaymentCollector.BUYER_APP:
+        payment["url"] = ""  # the buyer app collects: there is nothing to pay here
+    if reference:
+        payment["params"]["transaction_id"] = reference
+    return [payment]
+
+
+def cancellation_terms_json() -> list[JSON]:
+    """Free cancellation until the installation begins; not possible after."""
+    states = [
+        SCHEDULED_STATE,
+        PHASE_STATES[InstallationPhase.SITE_SURVEY],
+        PHASE_STATES[InstallationPhase.PREPARATION],
+    ]
+    return [
+        {
+            "fulfillment_state": {"descriptor": {"code": code, "name": name}},
+            "reason_required": True,
+            "cancellation_fee": {"percentage": "0"},
+        }
+        for code, name in states
+    ]
+
+
+def cancellation_reasons_tag() -> JSON:
+    return _tag_group("cancellation_reasons", CANCELLATION_REASONS.items())
+
+
+def _provider_contact(provider: Provider) -> JSON:
+    contact = {}
+    if provider.contact_phone:
+        contact["phone"] = provider.contact_phone
+    if provider.contact_email:
+        contact["email"] = provider.contact_email
+    return contact
+
+
+def _billing_json(name: str, email: str, phone: str, address: str) -> JSON:
+    result = {"name": name}
+    if email:
+        result["email"] = email
+    if phone:
+        result["phone"] = phone
+    result["address"] = address
+    return result
+
+
+def _customer_json(name: str, phone: str, email: str) -> JSON:
+    contact = {key: value for key, value in (("phone", phone), ("email", email)) if value}
+    return {"person": {"name": name}, "contact": contact}
+
+
+def _range(start: datetime | None, end: datetime | None) -> JSON | None:
+    if start is None or end is None:
+        return None
+    stamp = lambda moment: moment.astimezone(UTC).isoformat().replace("+00:00", "Z")  # noqa: E731
+    return {"range": {"start": stamp(start), "end": stamp(end)}}
+
+
+def draft_order_json(quote: Quote, order: JSON) -> JSON:
+    """The order of an on_init: the quote with the buyer's billing and fulfillment echoed."""
+    fulfillment_request = _first(order.get("fulfillments"))
+    fulfillment: JSON = {
+        "id": quote.fulfillment.local_id,
+        "type": quote.fulfillment.type,
+        "tracking": True,
+        "state": {"descriptor": {"code": SCHEDULED_STATE[0], "name": SCHEDULED_STATE[1]}},
+    }
+    for name in ("customer", "stops"):
+        if fulfillment_request.get(name):
+            fulfillment[name] = fulfillment_request[name]
+    fulfillment["contact"] = _provider_contact(quote.provider)
+    payment = _first(order.get("payments"))
+    draft: JSON = {
+        "provider": provider_summary(quote.provider),
+        "items": [item_json(item) for item in quote.items],
+    }
+    if order.get("billing"):
+        draft["billing"] = order["billing"]
+    draft.update(
+        {
+            "fulfillments": [fulfillment],
+            "quote": quote_json(quote),
+            "payments": payments_json(
+                terms=PAYMENT_TYPES.get(payment.get("type", ""), PaymentTerms.ON_FULFILLMENT),
+                collector=PAYMENT_COLLECTORS.get(
+                    payment.get("collected_by", "BPP"), PaymentCollector.INSTALLER
+                ),
+                paid=False,
+                amount=quote.total,
+                currency=quote.currency,
+            ),
+            "cancellation_terms": cancellation_terms_json(),
+            "tags": [cancellation_reasons_tag()],
+        }
+    )
+    return draft
+
+
+def fulfillment_state(order: Order) -> tuple[str, str]:
+    """The (code, name) of the order's fulfillment state, as the guide writes them."""
+    if order.status == InstallationStatus.CANCELLED:
+        return "Cancelled", "Installation Cancelled"
+    if order.status == InstallationStatus.FAILED:
+        return "Failed", "Installation Failed"
+    if order.status == InstallationStatus.COMPLETED:
+        return "Completed", "Installation Completed"
+    if order.status == InstallationStatus.IN_PROGRESS:
+        return PHASE_STATES[order.phase]
+    if order.technician_id:
+        return "Technician-dispatched", "Technician Dispatched"
+    return SCHEDULED_STATE
+
+
+def _installation_tags(order: Order) -> JSON:
+    return _tag_group(
+        "installation_state",
+        [
+            ("installation-status", order.status),
+            ("installation-phase", order.phase),
+            ("scheduling-status", order.scheduling_status),
+            ("payment-status", order.payment_status),
+            ("documentation-status", order.documentation_status),
+            ("safety-status", order.safety_status),
+            ("installation-priority", order.priority),
+            ("installation-request-id", order.installation_request_id),
+        ],
+    )
+
+
+def order_json(order: Order, *, tracking_url: str = "") -> JSON:
+    """A placed order as on_confirm, on_status, on_cancel and on_update show it."""
+    code, name = fulfillment_state(order)
+    stop: JSON = {"type": "end", "location": {"address": order.site_address}}
+    appointment = _range(order.installation_start, order.installation_end) if order.phase else None
+    appointment = appointment or _range(order.survey_start, order.survey_end)
+    if appointment:
+        stop["time"] = appointment
+    fulfillment: JSON = {
+        "id": order.fulfillment.local_id,
+        "type": order.fulfillment.type,
+        "tracking": True,
+        "state": {"descriptor": {"code": code, "name": name}},
+        "customer": _customer_json(order.customer_name, order.customer_phone, order.customer_email),
+    }
+    if order.technician:
+        fulfillment["agent"] = {
+            "person": {"name": order.technician.name},
+            "contact": {"phone": order.technician.phone},
+        }
+    fulfillment["stops"] = [stop]
+    fulfillment["contact"] = _provider_contact(order.provider)
+    fulfillment["tags"] = [_installation_tags(order)]
+    lines = list(order.items.all())
+    breakup = charge_breakup([(line.item.name, line.price) for line in lines])
+    result: JSON = {
+        "id": order.installation_request_id,
+        "status": ORDER_STATUS.get(order.status, "ACTIVE"),
+        "provider": provider_summary(order.provider),
+        "items": [item_json(line.item) for line in lines],
+        "billing": _billing_json(
+            order.billing_name, order.billing_email, order.billing_phone, order.billing_address
+        ),
+        "fulfillments": [fulfillment],
+        "quote": {
+            "price": _price(order.total, order.currency),
+            "breakup": [
+                {"title": title, "price": _price(amount, order.currency)}
+                for title, amount in breakup
+            ],
+        },
+        "payments": payments_json(
+            terms=order.payment_terms,
+            collector=order.payment_collector,
+            paid=order.payment_status == PaymentStatus.PAID,
+            amount=order.total,
+            currency=order.currency,
+            reference=order.payment_reference,
+        ),
+        "cancellation_terms": cancellation_terms_json(),
+        "created_at": order.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "updated_at": order.updated_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+    }
+    if order.status == InstallationStatus.CANCELLED:
+        result["cancellation"] = {
+            "cancelled_by": "CONSUMER" if order.cancelled_by.startswith("bap:") else "PROVIDER",
+            "reason": {"descriptor": {"short_desc": order.cancellation_reason}},
+        }
+    if tracking_url:
+        result["fulfillments"][0]["state"]["descriptor"]["long_desc"] = (
+            f"Follow the installation at {tracking_url}"
+        )
+    return result
+
+
+def support_json(provider: Provider, ref_id: str) -> JSON:
+    support: JSON = {"ref_id": ref_id}
+    if provider.contact_phone:
+        support["phone"] = provider.contact_phone
+    if provider.contact_email:
+        support["email"] = provider.contact_email
+    if provider.support_url:
+        support["url"] = provider.support_url
+    return {"support": support}

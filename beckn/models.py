@@ -66,6 +66,30 @@ class SubscriberKey(models.Model):
         return f"{self.subscriber.subscriber_id}|{self.unique_key_id}"
 
 
+class OrderLink(models.Model):
+    """The network side of an order placed by a buyer app: where its callbacks go."""
+
+    order = models.OneToOneField(
+        "orders.Order", on_delete=models.CASCADE, related_name="network_link"
+    )
+    bap_id = models.CharField(max_length=255)
+    bap_uri = models.CharField(max_length=500)
+    transaction_id = models.CharField(max_length=255)
+    context = models.JSONField(help_text="domain, version and location of the confirm request")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One order per transaction of a buyer app: a repeated confirm finds it again.
+            models.UniqueConstraint(
+                fields=["bap_id", "transaction_id"], name="beckn_order_link_unique_transaction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} for {self.bap_id}"
+
+
 class InboundMessage(models.Model):
     """A request a network participant sent us, with the answer we gave."""
 

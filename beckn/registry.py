@@ -8,7 +8,7 @@ slow falls back on a cached key that is still valid. Without it, the Subscriber 
 import logging
 import time
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import requests
 from django.conf import settings
@@ -80,16 +80,16 @@ def _cache_key(role: str, subscriber_id: str, unique_key_id: str) -> str:
 def _cache_get(name: str) -> dict | None:
     try:
         return cache.get(name)
-    except Exception:  # a cache that is down must not fail the request
-        logger.warning("Key cache unavailable", exc_info=True)
+    except Exception as exc:  # a cache that is down must not fail the request
+        logger.warning("Key cache unavailable: %s", exc)
         return None
 
 
 def _cache_set(name: str, value: dict, timeout: float) -> None:
     try:
         cache.set(name, value, timeout=max(1, int(timeout)))
-    except Exception:
-        logger.warning("Key cache unavailable", exc_info=True)
+    except Exception as exc:
+        logger.warning("Key cache unavailable: %s", exc)
 
 
 def _registry_key(subscriber_id: str, unique_key_id: str, role: str) -> ParticipantKey:
@@ -171,4 +171,4 @@ def _when(value: object) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else timezone.make_aware(parsed, timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -197,3 +197,144 @@ def first_error(errors: object, path: str = "") -> tuple[str, str]:
                     return first_error(nested, f"{path}[{index}]")
                 return path, str(nested)
     return path, str(errors)
+
+
+class IdSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=100)
+
+
+class ContactSerializer(serializers.Serializer):
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+
+
+class CustomerSerializer(serializers.Serializer):
+    person = PersonSerializer(required=False)
+    contact = ContactSerializer(required=False)
+
+
+class TimeRangeSerializer(serializers.Serializer):
+    start = TimestampField(max_length=64)
+    end = TimestampField(max_length=64)
+
+
+class TimeSerializer(serializers.Serializer):
+    range = TimeRangeSerializer(required=False)
+
+
+class OrderStopSerializer(serializers.Serializer):
+    type = serializers.CharField(max_length=32, required=False)
+    location = LocationSerializer(required=False)
+    time = TimeSerializer(required=False)
+
+
+class OrderFulfillmentSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=100, required=False)
+    type = serializers.CharField(max_length=32, required=False)
+    customer = CustomerSerializer(required=False)
+    stops = OrderStopSerializer(many=True, required=False)
+
+
+class BillingSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    address = serializers.CharField(max_length=500)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+    def validate(self, data: dict) -> dict:
+        if not data.get("email") and not data.get("phone"):
+            raise serializers.ValidationError("Give an email or a phone number.")
+        return data
+
+
+class PaymentParamsSerializer(serializers.Serializer):
+    transaction_id = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    currency = serializers.CharField(max_length=3, required=False)
+
+
+class PaymentSerializer(serializers.Serializer):
+    type = serializers.CharField(max_length=32, required=False)
+    collected_by = serializers.ChoiceField(choices=["BAP", "BPP"], required=False)
+    status = serializers.ChoiceField(choices=["PAID", "NOT-PAID"], required=False)
+    params = PaymentParamsSerializer(required=False)
+
+
+class PriceSerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField(max_length=3, required=False)
+
+
+class QuoteSerializer(serializers.Serializer):
+    price = PriceSerializer()
+
+
+class SelectOrderSerializer(serializers.Serializer):
+    provider = IdSerializer()
+    items = IdSerializer(many=True, allow_empty=False)
+    fulfillments = OrderFulfillmentSerializer(many=True, required=False)
+
+
+class InitOrderSerializer(SelectOrderSerializer):
+    billing = BillingSerializer(required=False)
+    payments = PaymentSerializer(many=True, required=False)
+
+
+class ConfirmOrderSerializer(InitOrderSerializer):
+    billing = BillingSerializer()
+    quote = QuoteSerializer(required=False)
+
+
+class SelectMessageSerializer(serializers.Serializer):
+    order = SelectOrderSerializer()
+
+
+class InitMessageSerializer(serializers.Serializer):
+    order = InitOrderSerializer()
+
+
+class ConfirmMessageSerializer(serializers.Serializer):
+    order = ConfirmOrderSerializer()
+
+
+class OrderIdMessageSerializer(serializers.Serializer):
+    order_id = serializers.CharField(max_length=100)
+
+
+class TrackMessageSerializer(OrderIdMessageSerializer):
+    callback_url = HttpUrlField(required=False)
+
+
+class CancelMessageSerializer(OrderIdMessageSerializer):
+    cancellation_reason_id = serializers.CharField(max_length=32, required=False)
+    descriptor = DescriptorSerializer(required=False)
+
+
+class UpdateOrderSerializer(serializers.Serializer):
+    id = serializers.CharField(max_length=100)
+    billing = BillingSerializer(required=False)
+    fulfillments = OrderFulfillmentSerializer(many=True, required=False)
+    payments = PaymentSerializer(many=True, required=False)
+
+
+class UpdateMessageSerializer(serializers.Serializer):
+    update_target = serializers.CharField(max_length=200)
+    order = UpdateOrderSerializer()
+
+
+class SupportRequestSerializer(serializers.Serializer):
+    ref_id = serializers.CharField(max_length=100, required=False)
+    order_id = serializers.CharField(max_length=100, required=False)
+
+    def validate(self, data: dict) -> dict:
+        if not data.get("ref_id") and not data.get("order_id"):
+            raise serializers.ValidationError("Give the ref_id of an order or a provider.")
+        return data
+
+
+class SupportMessageSerializer(serializers.Serializer):
+    support = SupportRequestSerializer()

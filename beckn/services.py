@@ -3,20 +3,21 @@
 import json
 import logging
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import requests
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from beckn import mapping, signing
-from beckn.actions import ACTIONS
 from beckn.keys import our_identity
-from beckn.models import InboundMessage, OutboundMessage
+from beckn.models import InboundMessage, OrderLink, OutboundMessage
+from orders.selectors import order_detail
 
 logger = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -97,20 +98,59 @@ def callback_enqueue(*, outbound_id: int, countdown: float | None = None) -> Non
 
     try:
         deliver_callback.apply_async((outbound_id,), countdown=countdown)
-    except Exception:
+    except Exception as exc:
         logger.warning(
-            "Broker unavailable; callback %s waits for the outbox sweep", outbound_id, exc_info=True
+            "Broker unavailable (%s); callback %s waits for the outbox sweep", exc, outbound_id
         )
 
 
 def _compose(outbound: OutboundMessage) -> JSON:
-    """The callback's body: the answer to its request, with our context."""
+    """The callback's body: the answer to its request, with our context. Whatever the answer
+    writes (an order on confirm...) commits together with the composed body, or not at all."""
+    from beckn.actions import ACTIONS, answer
+
     request = outbound.request.body
-    answer = ACTIONS[outbound.request.action].answer(request)
-    context = mapping.callback_context(
-        request["context"], identity=our_identity(), message_id=outbound.message_id
+    with transaction.atomic():
+        body = answer(request, ACTIONS[outbound.request.action])
+        context = mapping.callback_context(
+            request["context"], identity=our_identity(), message_id=outbound.message_id
+        )
+        payload = {"context": context, **body}
+        OutboundMessage.objects.filter(pk=outbound.pk).update(payload=payload)
+    return payload
+
+
+def order_push(*, link: OrderLink, action: str) -> OutboundMessage:
+    """Tell the buyer app that placed an order about a change it did not ask for (an
+    unsolicited on_status or on_update), through the outbox. Call inside the changing
+    transaction: the callback shows the order as that transaction leaves it."""
+    from beckn.actions import tracking_url
+
+    message_id = str(uuid.uuid4())
+    request_context = {
+        **link.context,
+        "action": action.removeprefix("on_"),
+        "bap_id": link.bap_id,
+        "bap_uri": link.bap_uri,
+        "transaction_id": link.transaction_id,
+    }
+    order = order_detail(link.order_id)
+    payload = {
+        "context": mapping.callback_context(
+            request_context, identity=our_identity(), message_id=message_id
+        ),
+        "message": {"order": mapping.order_json(order, tracking_url=tracking_url(order))},
+    }
+    outbound = OutboundMessage.objects.create(
+        action=action,
+        bap_id=link.bap_id,
+        target_url=mapping.callback_url(link.bap_uri, request_context["action"]),
+        transaction_id=link.transaction_id,
+        message_id=message_id,
+        payload=payload,
     )
-    return {"context": context, **answer}
+    transaction.on_commit(lambda: callback_enqueue(outbound_id=outbound.pk))
+    return outbound
 
 
 def _backoff(attempts: int) -> float:
@@ -120,20 +160,37 @@ def _backoff(attempts: int) -> float:
 
 
 def _lease_seconds() -> float:
-    return settings.BECKN_CALLBACK_CONNECT_TIMEOUT + settings.BECKN_CALLBACK_READ_TIMEOUT + 30
+    """How long a claimed delivery is another worker's: its longest possible attempt, and a
+    little more. After a crash, its callback waits that long before anyone tries again."""
+    return settings.BECKN_CALLBACK_CONNECT_TIMEOUT + settings.BECKN_CALLBACK_READ_TIMEOUT + 5
 
 
-def _claim(outbound_id: int) -> bool:
-    """Take the right to attempt a due callback now; False if it is not due or another
-    worker holds it."""
-    now = timezone.now()
-    claimed = (
-        OutboundMessage.objects.filter(
-            pk=outbound_id, status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
+def _claim(outbound_id: int) -> bool | None:
+    """Take the right to attempt a due callback now.
+
+    False if it is not due or another worker holds it; None if its BAP already has
+    BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP deliveries under way (a slow or dead BAP must not
+    hold every worker while other BAPs wait)."""
+    bap_id = OutboundMessage.objects.filter(pk=outbound_id).values_list("bap_id", flat=True).first()
+    with transaction.atomic():
+        # Claims for one BAP take turns, so that its in-flight count cannot be overrun.
+        # (On SQLite the transaction already holds the database's write lock.)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [bap_id or ""])
+        now = timezone.now()
+        in_flight = OutboundMessage.objects.filter(
+            bap_id=bap_id, status=OutboundMessage.Status.PENDING, locked_until__gt=now
+        ).exclude(pk=outbound_id)
+        if in_flight.count() >= settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP:
+            return None
+        claimed = (
+            OutboundMessage.objects.filter(
+                pk=outbound_id, status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
+            )
+            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+            .update(locked_until=now + timedelta(seconds=_lease_seconds()))
         )
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .update(locked_until=now + timedelta(seconds=_lease_seconds()))
-    )
     return claimed == 1
 
 
@@ -141,21 +198,37 @@ def callback_deliver(*, outbound_id: int) -> float | None:
     """Make one delivery attempt of a callback from the outbox.
 
     Returns the number of seconds after which to try again, or None when there is nothing
-    more to do (sent, given up, not due, or being delivered by someone else).
+    more to do now: sent, given up, not due, delivered by someone else, or waiting for its
+    BAP to have a free slot (then the delivery that frees it, or the sweep, enqueues it).
     """
-    if not _claim(outbound_id):
+    claimed = _claim(outbound_id)
+    if not claimed:
         return None
     outbound = OutboundMessage.objects.select_related("request").get(pk=outbound_id)
+    try:
+        return _attempt(outbound)
+    finally:
+        _enqueue_waiting(bap_id=outbound.bap_id, exclude=outbound_id)
+
+
+def _enqueue_waiting(*, bap_id: str, exclude: int) -> None:
+    """A delivery to `bap_id` is over: let its next due callbacks have the free slots."""
+    for outbound_id in outbox_due(
+        bap_id=bap_id, limit=settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP, exclude=exclude
+    ):
+        callback_enqueue(outbound_id=outbound_id)
+
+
+def _attempt(outbound: OutboundMessage) -> float | None:
     attempts = outbound.attempts + 1
     update: JSON = {"attempts": attempts, "locked_until": None}
     try:
         if outbound.payload is None:
             outbound.payload = _compose(outbound)
-            OutboundMessage.objects.filter(pk=outbound_id).update(payload=outbound.payload)
         body, authorization = _signed(outbound.payload)
     except Exception as exc:
         # A bug or a missing key: keep the row, count the attempt, and let backoff pace retries.
-        logger.exception("Cannot compose callback %s", outbound_id)
+        logger.exception("Cannot compose callback %s", outbound.pk)
         update["last_error"] = f"Cannot compose the callback: {type(exc).__name__}: {exc}"
         return _record_attempt(outbound, update, retryable=True)
     try:
@@ -174,7 +247,7 @@ def callback_deliver(*, outbound_id: int) -> float | None:
         update["response_excerpt"] = response.text[:EXCERPT_CHARS]
         if response.status_code < 300:
             update.update(status=OutboundMessage.Status.SENT, sent_at=timezone.now(), last_error="")
-            OutboundMessage.objects.filter(pk=outbound_id).update(**update)
+            OutboundMessage.objects.filter(pk=outbound.pk).update(**update)
             return None
         update["last_error"] = f"HTTP {response.status_code}"
         # The BAP's server is failing or overloaded: try again. Any other 4xx is final.
@@ -218,17 +291,18 @@ def _record_attempt(outbound: OutboundMessage, update: JSON, *, retryable: bool)
     return retry_in
 
 
-def outbox_due(*, limit: int = 1000) -> list[int]:
-    """Callbacks that are due and not being delivered: what the sweep re-enqueues."""
+def outbox_due(*, limit: int = 1000, bap_id: str = "", exclude: int | None = None) -> list[int]:
+    """Callbacks that are due and not being delivered (of one BAP, if given), oldest first:
+    what the sweep re-enqueues."""
     now = timezone.now()
-    return list(
-        OutboundMessage.objects.filter(
-            status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
-        )
-        .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    due = OutboundMessage.objects.filter(
+        status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
+    ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+    if bap_id:
+        due = due.filter(bap_id=bap_id)
+    if exclude is not None:
+        due = due.exclude(pk=exclude)
+    return list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
 
 
 def callback_retry(*, outbound_id: int) -> None:

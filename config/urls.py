@@ -7,4 +7,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("beckn/", include("beckn.urls")),
     path("admin/", admin.site.urls),
+    path("", include("orders.urls")),
 ]

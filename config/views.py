@@ -15,8 +15,8 @@ def _database_reachable() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return True
-    except DatabaseError:
-        logger.warning("Health check: database unreachable", exc_info=True)
+    except DatabaseError as exc:
+        logger.warning("Health check: database unreachable: %s", exc)
         return False
 
 
@@ -25,8 +25,8 @@ def _broker_reachable() -> bool:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=1)
         return True
-    except Exception:
-        logger.warning("Health check: broker unreachable", exc_info=True)
+    except Exception as exc:
+        logger.warning("Health check: broker unreachable: %s", exc)
         return False
 
 

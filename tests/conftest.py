@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite: the demo catalog, BAP peers, and a real Celery worker."""
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 
@@ -40,16 +42,21 @@ class Bap:
     def __init__(self, identity: BapIdentity, server: CallbackServer) -> None:
         self.identity = identity
         self.server = server
+        self.unsolicited: list[dict[str, Any]] = []
 
     @property
     def subscriber_id(self) -> str:
         return self.identity.subscriber_id
 
-    def request(self, **context: Any) -> dict[str, Any]:
-        """The guide's search request from this BAP, with fresh ids and timestamp."""
-        payload = json.loads((DATA / "seed_search.json").read_text())
+    def request(
+        self, action: str = "search", message: dict[str, Any] | None = None, **context: Any
+    ) -> dict[str, Any]:
+        """The guide's request for `action` (or `message`), from this BAP, with fresh ids."""
+        seed = DATA / f"seed_{action}.json"
+        payload = json.loads((seed if seed.exists() else DATA / "seed_search.json").read_text())
         payload["context"].update(
             {
+                "action": action,
                 "bap_id": self.subscriber_id,
                 "bap_uri": self.server.bap_uri,
                 "transaction_id": str(uuid.uuid4()),
@@ -58,7 +65,34 @@ class Bap:
                 **context,
             }
         )
+        if message is not None:
+            payload["message"] = message
         return payload
+
+    def exchange(self, base_url: str, payload: dict[str, Any], public_key: str) -> dict[str, Any]:
+        """POST a signed request to a live BPP, expect ACK, and return the verified callback
+        that answers it."""
+        action = payload["context"]["action"]
+        body = encode(payload)
+        response = requests.post(
+            f"{base_url}/beckn/{action}",
+            data=body,
+            timeout=10,
+            headers={"Content-Type": "application/json", **self.headers(body)},
+        )
+        assert response.json() == {"message": {"ack": {"status": "ACK"}}}, response.text
+        deadline = time.monotonic() + 20
+        while True:
+            callback = self.server.wait(timeout=max(0.1, deadline - time.monotonic()))
+            answer = callback.payload
+            if answer["context"]["message_id"] == payload["context"]["message_id"]:
+                break
+            self.unsolicited.append(answer)
+        callback.verify(public_key)
+        assert callback.path == f"/bap/on_{action}"
+        assert answer["context"]["action"] == f"on_{action}"
+        assert answer["context"]["transaction_id"] == payload["context"]["transaction_id"]
+        return answer
 
     def headers(self, body: bytes) -> dict[str, str]:
         return {"Authorization": self.identity.sign(body)}
@@ -98,8 +132,8 @@ def celery_worker() -> Iterator[Any]:
     """A real Celery worker (in a thread) consuming this test process's own queue."""
     with start_worker(
         celery_app,
-        pool="solo",
-        concurrency=1,
+        pool="threads",
+        concurrency=4,
         perform_ping_check=False,
         loglevel="WARNING",
         shutdown_timeout=10,

@@ -13,11 +13,12 @@ import pytest
 import requests
 
 from beckn.models import InboundMessage, OutboundMessage
-from beckn.peers import encode
+from beckn.peers import BapIdentity, CallbackServer, encode
 from beckn.tasks import outbox_sweep
+from tests.beckn.factories import SubscriberKeyFactory
 from tests.conftest import Bap
 
-pytestmark = [pytest.mark.usefixtures("celery_worker", "demo_catalog")]
+pytestmark = [pytest.mark.usefixtures("celery_worker", "demo_catalog", "core_spec_checked")]
 
 SEED_ON_SEARCH = json.loads((Path(__file__).parent / "data" / "seed_on_search.json").read_text())
 
@@ -206,3 +207,39 @@ def _wait_for(find: Any, timeout: float = 15) -> Any:
             return found
         time.sleep(0.1)
     raise AssertionError("timed out")
+
+
+def test_a_bap_that_hangs_does_not_hold_up_callbacks_to_other_baps(
+    live_server: Any, bap: Bap, bpp_public_key: str, settings: Any, db: None
+) -> None:
+    settings.BECKN_CALLBACK_READ_TIMEOUT = 60  # the hanging BAP is never given up on here
+    gate = threading.Event()
+    in_hand = []
+
+    def hang(callback: Any) -> int:
+        in_hand.append(callback)
+        gate.wait(timeout=60)
+        return 200
+
+    bap.server.status_for = hang
+    with CallbackServer() as fast_server:
+        fast = BapIdentity()
+        SubscriberKeyFactory(
+            subscriber__subscriber_id=fast.subscriber_id,
+            subscriber__url=fast_server.bap_uri,
+            unique_key_id=fast.unique_key_id,
+            signing_public_key=fast.public_key,
+        )
+        fast_bap = Bap(fast, fast_server)
+        try:
+            for _ in range(4):  # as many as the worker has threads
+                assert search(live_server, bap, bap.request()).status_code == 200
+            _wait_for(lambda: len(in_hand) >= 2 or None)
+
+            answer = fast_bap.exchange(live_server.url, fast_bap.request(), bpp_public_key)
+
+            assert answer["context"]["action"] == "on_search"
+            assert len(in_hand) < 4  # the hanging BAP never had every worker thread
+        finally:
+            gate.set()
+    _wait_for(lambda: OutboundMessage.objects.filter(status="SENT").count() == 5 or None, 30)

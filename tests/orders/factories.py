@@ -1,0 +1,53 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from catalog.taxonomy import InstallationStatus, SchedulingStatus, TechnicianType
+from orders.models import Order, OrderItem, Technician
+from tests.catalog.factories import FulfillmentFactory, ItemFactory, ProviderFactory
+
+
+class TechnicianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Technician
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Faker("name")
+    phone = "+14155550100"
+    technician_type = TechnicianType.SOLAR_TECHNICIAN
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A scheduled order of one item, as order_place leaves it."""
+
+    class Meta:
+        model = Order
+        skip_postgeneration_save = True
+
+    installation_request_id = factory.Sequence(lambda n: f"IR-TEST-{n:06d}")
+    provider = factory.SubFactory(ProviderFactory)
+    channel = Order.Channel.NETWORK
+    buyer_reference = "bap.example.test"
+    fulfillment = factory.LazyAttribute(lambda o: FulfillmentFactory(provider=o.provider))
+    billing_name = "Emily Tran"
+    billing_email = "emily.tran@example.com"
+    billing_phone = "+14155556666"
+    billing_address = "456 Glenview St, San Francisco, CA"
+    customer_name = "Emily Tran"
+    site_address = "456 Glenview St, San Francisco, CA"
+    currency = "USD"
+    total = Decimal("85000")
+    status = InstallationStatus.SCHEDULED
+    scheduling_status = SchedulingStatus.CONFIRMED
+    survey_start = factory.LazyFunction(lambda: timezone.now() + timedelta(days=2))
+    survey_end = factory.LazyAttribute(lambda o: o.survey_start + timedelta(hours=2))
+
+    @factory.post_generation
+    def items(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create:
+            for item in extracted or [ItemFactory(provider=self.provider)]:
+                OrderItem.objects.create(
+                    order=self, item=item, price=item.price_estimated_value, currency=item.currency
+                )
