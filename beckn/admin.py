@@ -70,3 +70,6 @@ class OutboundMessageAdmin(ReadOnlyLogAdmin):
         for outbound_id in dead:
             services.callback_retry(outbound_id=outbound_id)
         self.message_user(request, f"{len(dead)} callback(s) queued again.", messages.SUCCESS)
+
+
+from beckn import subscription_admin  # noqa: E402, F401 - registers our subscriptions

@@ -171,3 +171,53 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.message_id} to {self.bap_id} ({self.status})"
+
+
+class NetworkSubscription(models.Model):
+    """Our own subscription to a Beckn registry: one row per registry and announced key."""
+
+    class Status(models.TextChoices):
+        INITIATED = "INITIATED", "Initiated"
+        UNDER_SUBSCRIPTION = "UNDER_SUBSCRIPTION", "Under subscription"
+        SUBSCRIBED = "SUBSCRIBED", "Subscribed"
+        INVALID_SSL = "INVALID_SSL", "Invalid SSL"
+        EXPIRED = "EXPIRED", "Expired"
+        UNSUBSCRIBED = "UNSUBSCRIBED", "Unsubscribed"
+
+    registry_url = models.CharField(max_length=500)
+    unique_key_id = models.CharField(max_length=255)
+    subscriber_id = models.CharField(max_length=255)
+    subscriber_url = models.CharField(max_length=500)
+    type = models.CharField(max_length=3, default="BPP")
+    domain = models.CharField(max_length=100)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=10, blank=True)
+    signing_public_key = models.CharField(max_length=100)
+    encryption_public_key = models.CharField(max_length=200)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.INITIATED)
+    request = models.JSONField(null=True, blank=True, help_text="The last /subscribe we sent.")
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True, help_text="The registry's last answer.")
+    last_error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the registry last told us our status."
+    )
+    challenged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When we last answered the registry's challenge."
+    )
+    challenges_answered = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registry_url", "unique_key_id"], name="beckn_network_subscription_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}|{self.unique_key_id} at {self.registry_url} ({self.status})"

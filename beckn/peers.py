@@ -229,3 +229,187 @@ def seed_search(identity: BapIdentity, bap_uri: str, **context: Any) -> JSON:
             }
         },
     }
+
+
+def _nack(message: str) -> JSON:
+    return {"message": {"ack": {"status": "NACK"}}, "error": {"code": "30000", "message": message}}
+
+
+@dataclass
+class ChallengeRound:
+    """One on_subscribe challenge a registry sent, and how it was answered."""
+
+    subscriber_id: str
+    key_id: str
+    challenge: str
+    answer: object
+    ok: bool
+
+
+class SubscribingRegistry(Registry):
+    """A registry that also takes `POST /subscribe` as deployed registries do.
+
+    It checks the subscriber's signature (with a key it already trusts, or, for a first
+    subscription, with the key being announced), records the key as UNDER_SUBSCRIPTION, sends a
+    random challenge encrypted for the subscriber's X25519 key (shared secret computed with
+    PyNaCl, AES-256-ECB, base64) to `<url>/on_subscribe`, signed with its own key, and marks the
+    key SUBSCRIBED when the answer is the challenge. `/lookup` lists every key, old and new.
+    """
+
+    REQUIRED = (
+        "subscriber_id",
+        "url",
+        "type",
+        "domain",
+        "key_id",
+        "signing_public_key",
+        "encr_public_key",
+        "valid_from",
+        "valid_until",
+    )
+
+    def __init__(self, port: int = 0, *, subscriber_id: str = "registry.test") -> None:
+        from nacl.public import PrivateKey
+
+        super().__init__(port)
+        self.identity = BapIdentity(subscriber_id=subscriber_id)
+        self.encryption_key = PrivateKey.generate()
+        self.subscriptions: list[JSON] = []
+        self.challenges: list[ChallengeRound] = []
+        self._entries_lock = threading.Lock()
+
+    @property
+    def encryption_public_key(self) -> str:
+        """Our X25519 public key in the DER form registries publish."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+        from beckn import encryption
+
+        public = X25519PublicKey.from_public_bytes(bytes(self.encryption_key.public_key))
+        return encryption.public_key_base64(public)
+
+    def handle(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        if path.rstrip("/") == "/subscribe":
+            return self._subscribe(body, headers)
+        return super().handle(path, body, headers)
+
+    def entry(self, subscriber_id: str, key_id: str) -> JSON | None:
+        with self._entries_lock:
+            return next(
+                (
+                    e
+                    for e in self.entries
+                    if e["subscriber_id"] == subscriber_id and e.get("key_id") == key_id
+                ),
+                None,
+            )
+
+    def _trusted_key(self, subscription: JSON, header: signing.SignatureHeader) -> str:
+        with self._entries_lock:
+            known = [
+                e
+                for e in self.entries
+                if e["subscriber_id"] == subscription["subscriber_id"]
+                and e.get("status") == "SUBSCRIBED"
+            ]
+        for entry in known:
+            if entry.get("key_id") == header.unique_key_id:
+                return entry["signing_public_key"]
+        if known or header.unique_key_id != subscription["key_id"]:
+            raise signing.SignatureError("The subscription is signed with an unknown key.")
+        return subscription["signing_public_key"]  # a first subscription proves its own key
+
+    def _subscribe(self, body: bytes, headers: dict[str, str]) -> tuple[int, JSON]:
+        from nacl.bindings import crypto_scalarmult
+
+        from beckn import encryption
+
+        try:
+            subscription = json.loads(body)
+        except ValueError:
+            return 400, _nack("The body is not JSON.")
+        if not isinstance(subscription, dict):
+            return 400, _nack("The body is not a JSON object.")
+        self.subscriptions.append(subscription)
+        missing = [name for name in self.REQUIRED if not subscription.get(name)]
+        if missing:
+            return 400, _nack(f"Missing: {', '.join(missing)}.")
+        try:
+            header = signing.parse_header(headers.get("Authorization", ""))
+            signing.check_times(header, skew=5)
+            if header.subscriber_id != subscription["subscriber_id"]:
+                raise signing.SignatureError("The signer is not the subscriber.")
+            signing.verify(header, body, self._trusted_key(subscription, header))
+            their_key = encryption.public_key_from_base64(subscription["encr_public_key"])
+        except (signing.SignatureError, ValueError) as exc:
+            return 401, _nack(str(exc))
+        now = datetime.now(UTC).isoformat()
+        record = {k: v for k, v in subscription.items() if k != "nonce"}
+        record.update(status="UNDER_SUBSCRIPTION", created=now, updated=now)
+        with self._entries_lock:
+            self.entries[:] = [
+                e
+                for e in self.entries
+                if (e["subscriber_id"], e.get("key_id"))
+                != (record["subscriber_id"], record["key_id"])
+            ]
+            self.entries.append(record)
+
+        challenge = encryption.new_challenge()
+        shared = crypto_scalarmult(bytes(self.encryption_key), their_key.public_bytes_raw())
+        on_subscribe = {
+            "subscriber_id": record["subscriber_id"],
+            "challenge": encryption.encrypt_challenge(challenge, key=shared),
+        }
+        answer: object = None
+        try:
+            response = post_signed(
+                record["url"].rstrip("/") + "/on_subscribe", on_subscribe, self.identity
+            )
+            answer = response.json().get("answer")
+        except (requests.RequestException, ValueError, AttributeError) as exc:
+            answer = f"{type(exc).__name__}: {exc}"
+        ok = answer == challenge
+        self.challenges.append(
+            ChallengeRound(record["subscriber_id"], record["key_id"], challenge, answer, ok)
+        )
+        if not ok:
+            return 400, _nack(f"{record['url']}/on_subscribe: encryption verification failed.")
+        with self._entries_lock:
+            record.update(status="SUBSCRIBED", updated=datetime.now(UTC).isoformat())
+        return 200, {"status": "UNDER_SUBSCRIPTION"}
+
+
+class CheckedCallbackServer(CallbackServer):
+    """A BAP's callback endpoint that also checks every callback against OpenAPI documents.
+
+    `spec_paths()` names the documents when a callback arrives (a network's layer-2 document...),
+    `extra_spec_paths` more of them (the core specification...); each violation is kept in
+    `violations`.
+    """
+
+    def __init__(
+        self,
+        port: int = 0,
+        *,
+        path: str = "/bap",
+        spec_paths: Callable[[], list[str]] = list,
+    ) -> None:
+        super().__init__(port, path=path)
+        self.spec_paths = spec_paths
+        self.extra_spec_paths: list[str] = []
+        self.violations: list[str] = []
+
+    def handle(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, JSON]:
+        from beckn import layer2
+
+        action = path.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            self.violations.append(f"{action}: the body is not JSON")
+        else:
+            for spec_path in [*self.spec_paths(), *self.extra_spec_paths]:
+                for where, message in layer2.violations(action, payload, spec_path=spec_path):
+                    self.violations.append(f"{action} against {spec_path}: {where}: {message}")
+        return super().handle(path, body, headers)

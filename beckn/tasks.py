@@ -1,8 +1,13 @@
 """Celery tasks of the Beckn adapter: thin, idempotent, and driven by the outbox rows."""
 
+import logging
+
 from celery import shared_task
 from celery.signals import worker_ready
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -30,6 +35,19 @@ def outbox_sweep() -> int:
     for outbound_id in due:
         services.callback_enqueue(outbound_id=outbound_id)
     return len(due)
+
+
+@shared_task(acks_late=True)
+def subscribe_key(role: str) -> None:
+    """Subscribe our `role` key pair (current or next) for the operator's admin action: the
+    registry challenges our web server while we wait, so no web worker is held. The outcome is
+    kept on the subscription's row."""
+    from beckn import subscription
+
+    try:
+        subscription.subscription_request(role=role)
+    except (subscription.SubscriptionError, ImproperlyConfigured) as exc:
+        logger.error("Subscription of the %s key failed: %s", role, exc)
 
 
 @worker_ready.connect

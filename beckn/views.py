@@ -11,7 +11,7 @@ from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from beckn import services
+from beckn import layer2, services
 from beckn.actions import ACTIONS
 from beckn.auth import AuthenticationFailed, authenticate, url_within
 from beckn.serializers import ContextSerializer, first_error
@@ -69,8 +69,8 @@ class BecknActionView(APIView):
             except DatabaseError:
                 logger.exception("Could not log a rejected %s request", action)
             return nack(rejected.rejection)
-        except DatabaseError:
-            logger.exception("Database unavailable while accepting %s", action)
+        except DatabaseError as exc:
+            logger.error("Database unavailable while accepting %s: %s", action, exc)
             return nack(Rejection(503, "40000", "The BPP is temporarily unavailable; retry later."))
 
     @staticmethod
@@ -105,6 +105,10 @@ class BecknActionView(APIView):
         message_serializer = handler.message_serializer(data=body.get("message"))
         if not message_serializer.is_valid():
             path, message = first_error(message_serializer.errors, "message")
+            raise invalid(f"{path}: {message}", path)
+        violation = layer2.validate_request(action, body)
+        if violation:
+            path, message = violation
             raise invalid(f"{path}: {message}", path)
 
         checked = context_serializer.validated_data

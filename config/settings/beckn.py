@@ -1,6 +1,8 @@
 """Our identity on the Beckn network and the knobs of the protocol adapter (beckn/)."""
 
-from config.env import env
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import BASE_DIR, env
 
 BECKN_PORT = env.int("PORT", default=8000)
 BECKN_SUBSCRIBER_ID = env.str("BECKN_SUBSCRIBER_ID", default="sunbeckn.localhost")
@@ -30,3 +32,35 @@ BECKN_CALLBACK_BACKOFF_MAX_SECONDS = env.float("BECKN_CALLBACK_BACKOFF_MAX_SECON
 # Deliveries under way to one BAP at a time: a slow BAP cannot hold every worker thread.
 BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP = env.int("BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP", default=2)
 BECKN_OUTBOX_SWEEP_SECONDS = env.float("BECKN_OUTBOX_SWEEP_SECONDS", default=15.0)
+
+# Joining a network (beckn/subscription.py, beckn/keys.py, README "Joining a network").
+# Our X25519 encryption key, announced with the signing key: base64 of 32 raw bytes or of PKCS#8
+# DER; empty: the one generated under DATA_DIR (only with the generated signing key).
+BECKN_ENCRYPTION_PRIVATE_KEY = env.str("BECKN_ENCRYPTION_PRIVATE_KEY", default="")
+# Key rotation: the next key pair, announced to the registry before it signs anything.
+BECKN_NEXT_UNIQUE_KEY_ID = env.str("BECKN_NEXT_UNIQUE_KEY_ID", default="")
+BECKN_NEXT_SIGNING_PRIVATE_KEY = env.str("BECKN_NEXT_SIGNING_PRIVATE_KEY", default="")
+BECKN_NEXT_ENCRYPTION_PRIVATE_KEY = env.str("BECKN_NEXT_ENCRYPTION_PRIVATE_KEY", default="")
+# Outgoing signatures use the next key pair instead of the current one.
+BECKN_SIGN_WITH_NEXT_KEY = env.bool("BECKN_SIGN_WITH_NEXT_KEY", default=False)
+# Validity announced for a key subscribed for the first time, in days.
+BECKN_KEY_VALIDITY_DAYS = env.int("BECKN_KEY_VALIDITY_DAYS", default=365)
+# Where we operate, as announced to the registry ("*": every city).
+BECKN_CITY = env.str("BECKN_CITY", default="*")
+BECKN_COUNTRY = env.str("BECKN_COUNTRY", default="USA")
+# The registry's X25519 public key (base64, raw or DER) its on_subscribe challenges are
+# encrypted with, and optionally its Ed25519 signing key: when set, on_subscribe calls must be
+# signed with it.
+BECKN_REGISTRY_ENCRYPTION_PUBLIC_KEY = env.str("BECKN_REGISTRY_ENCRYPTION_PUBLIC_KEY", default="")
+BECKN_REGISTRY_SIGNING_PUBLIC_KEY = env.str("BECKN_REGISTRY_SIGNING_PUBLIC_KEY", default="")
+# Seconds to wait for the answer to /subscribe (the registry challenges us meanwhile).
+BECKN_REGISTRY_SUBSCRIBE_TIMEOUT = env.float("BECKN_REGISTRY_SUBSCRIBE_TIMEOUT", default=30.0)
+
+# Layer 2: the network's OpenAPI document (path, absolute or relative to the project); when set,
+# every inbound request is validated against the schema of its action. Empty: core checks only.
+BECKN_LAYER2_SPEC_PATH = env.str("BECKN_LAYER2_SPEC_PATH", default="")
+if BECKN_LAYER2_SPEC_PATH:
+    _layer2_path = (BASE_DIR / BECKN_LAYER2_SPEC_PATH).resolve()
+    if not _layer2_path.is_file():
+        raise ImproperlyConfigured(f"BECKN_LAYER2_SPEC_PATH: no file at {_layer2_path}")
+    BECKN_LAYER2_SPEC_PATH = str(_layer2_path)
