@@ -7,7 +7,18 @@
 fresh temporary folder; its output goes to a log file (`stack.log_path`), printed when the stack
 does not come up. On exit the whole group gets SIGTERM, then SIGKILL after `stop_timeout` seconds.
 The caller's environment is passed through (DATABASE_URL / REDIS_URL switch the product to
-PostgreSQL / Redis).
+PostgreSQL / Redis); in `env`, a value of None removes a variable from it.
+
+Crash and restart: `kill()` SIGKILLs the whole group at once, as a power cut would, and leaves
+DATA_DIR and the log in place; a second Stack started on the same data takes over:
+
+    first = Stack(data_dir=data_dir, env=env, log_path=log_path)
+    first.start(); ...; first.kill()
+    second = Stack(port=first.port, data_dir=data_dir, env=env, log_path=log_path)
+
+A Stack never deletes a DATA_DIR or log it was given (only the temporary ones it made), so both
+outlive the two stacks; the second one appends to the same log. With the same `env`, the second
+stack also uses the same DATABASE_URL / REDIS_URL (or the caller's, when `env` does not set them).
 """
 
 from __future__ import annotations
@@ -80,7 +91,7 @@ class Stack:
         *,
         port: int | None = None,
         data_dir: str | os.PathLike[str] | None = None,
-        env: Mapping[str, str] | None = None,
+        env: Mapping[str, str | None] | None = None,
         timeout: float = 180.0,
         stop_timeout: float = 15.0,
         log_path: str | os.PathLike[str] | None = None,
@@ -117,7 +128,11 @@ class Stack:
 
     def start(self) -> Stack:
         env = os.environ.copy()
-        env.update(self.extra_env)
+        for name, value in self.extra_env.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         env["PORT"] = str(self.port)
         env["DATA_DIR"] = str(self.data_dir)
         self._log(
@@ -166,6 +181,31 @@ class Stack:
             shutil.rmtree(self.data_dir, ignore_errors=True)
         if self._own_log and not self.keep_log:
             self.log_path.unlink(missing_ok=True)
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once: no SIGTERM, no grace period, no cleanup.
+
+        Web server, worker and beat die together, mid-request or mid-delivery, as in a power
+        cut or an OOM kill. DATA_DIR and the log stay as they are, so a second Stack can start
+        on them; `stop()` after `kill()` only does the cleanup of a Stack's own temporary files.
+        Returns when no process of the group is left (or after 10 s).
+        """
+        process, self.process = self.process, None
+        if process is None:
+            return
+        pgid = process.pid  # start_new_session: the leader's pid is the group id
+        self._signal_group(pgid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _group_alive(pgid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self._log(f"stack: process group {pgid} killed (SIGKILL)")
+
+    @property
+    def running(self) -> bool:
+        """Whether `make run` (the group's leader) is still running."""
+        return self.process is not None and self.process.poll() is None
 
     def log_tail(self, lines: int = 80) -> str:
         try:
