@@ -95,7 +95,7 @@ def _placed(order: Order) -> JSON:
 
 def answer_search(request: JSON) -> JSON:
     query = mapping.offer_query(request["message"]["intent"])
-    return mapping.catalog_message(offer_search(query))
+    return mapping.catalog_message(offer_search(query, limit=settings.BECKN_SEARCH_MAX_ITEMS))
 
 
 def answer_select(request: JSON) -> JSON:

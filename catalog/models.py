@@ -5,6 +5,7 @@ Every catalog row hangs off one provider; categories and document types are the 
 
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -217,6 +218,10 @@ class Item(models.Model):
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL only: the item's searchable text with its category's and provider's
+    # (selectors.TEXT_FIELDS), written by database triggers on every insert or update of an item,
+    # provider or category, and GIN-indexed (migration 0004). Stays empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ["provider_id", "external_id"]

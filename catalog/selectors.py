@@ -5,7 +5,18 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.contrib.postgres.search import SearchQuery
+from django.db import connections
+from django.db.models import (
+    Expression,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
+from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 from catalog.models import Item, Provider, ServiceLocation
 
@@ -18,6 +29,9 @@ STOP_WORDS = frozenset(
     {"a", "an", "and", "for", "in", "of", "on", "the", "to", "request", "service"}
 )
 WORD_RE = re.compile(r"\w+")
+# PostgreSQL's text-search configuration for the items' search documents (see migration 0004):
+# 'simple' lower-cases and neither stems nor drops words, like the icontains path on SQLite.
+SEARCH_CONFIG = "simple"
 
 
 @dataclass(frozen=True)
@@ -52,19 +66,39 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
-def service_locations_near(*, latitude: float, longitude: float) -> list[int]:
-    """Ids of service locations whose service radius covers the point."""
+def distance_km_expression(*, latitude: float, longitude: float) -> Expression:
+    """SQL for the haversine distance (km) from the point to a row's latitude/longitude.
+
+    Same formula as distance_km; Django provides the math functions on every supported database
+    (on an SQLite built without them it registers Python versions).
+    """
+    phi = Radians(Cast("latitude", FloatField()))
+    lmb = Radians(Cast("longitude", FloatField()))
+    phi0 = math.radians(latitude)
+    lmb0 = math.radians(longitude)
+    a = Power(Sin((phi - Value(phi0)) / 2), 2) + Value(math.cos(phi0)) * Cos(phi) * Power(
+        Sin((lmb - Value(lmb0)) / 2), 2
+    )
+    # Least: rounding must never push asin's argument past 1.
+    return Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(Least(a, Value(1.0))))
+
+
+def service_locations_near(*, latitude: float, longitude: float) -> QuerySet[ServiceLocation]:
+    """Service locations whose service radius covers the point, as one SQL query.
+
+    A bounding box on (latitude, longitude) uses the composite index; the exact great-circle
+    distance is then computed and compared with each location's radius in SQL too.
+    """
     lat_span = MAX_SERVICE_RADIUS_KM / KM_PER_DEGREE_LATITUDE
     lng_span = lat_span / max(math.cos(math.radians(latitude)), 0.01)
-    candidates = ServiceLocation.objects.filter(
-        latitude__range=(Decimal(latitude - lat_span), Decimal(latitude + lat_span)),
-        longitude__range=(Decimal(longitude - lng_span), Decimal(longitude + lng_span)),
-    ).values_list("id", "latitude", "longitude", "service_radius_km")
-    return [
-        location_id
-        for location_id, lat, lng, radius in candidates
-        if distance_km(latitude, longitude, float(lat), float(lng)) <= float(radius)
-    ]
+    return (
+        ServiceLocation.objects.filter(
+            latitude__range=(Decimal(latitude - lat_span), Decimal(latitude + lat_span)),
+            longitude__range=(Decimal(longitude - lng_span), Decimal(longitude + lng_span)),
+        )
+        .alias(distance_km=distance_km_expression(latitude=latitude, longitude=longitude))
+        .filter(distance_km__lte=Cast(F("service_radius_km"), FloatField()))
+    )
 
 
 TEXT_FIELDS = (
@@ -92,6 +126,39 @@ def _text_filter(words: list[str]) -> Q:
     return match
 
 
+def prefix_tsquery(words: list[str]) -> str | None:
+    """A to_tsquery() text that needs every word as a prefix: 'solar':* & 'instal':*.
+
+    Each word is a quoted, escaped tsquery term, so input never acts as tsquery syntax (and the
+    whole text is passed as a bind parameter, never spliced into SQL). PostgreSQL splits a
+    quoted term the way it split the indexed text ('foo_bar' becomes 'foo':* <-> 'bar':*).
+    None when a word has no letter or digit: nothing indexed can match it.
+    """
+    terms = []
+    for word in words:
+        if not re.search(r"[^\W_]", word):
+            return None
+        quoted = word.replace("\\", "\\\\").replace("'", "''")
+        terms.append(f"'{quoted}':*")
+    return " & ".join(terms)
+
+
+def _items_with_words(items: QuerySet[Item], words: list[str]) -> QuerySet[Item]:
+    """Items that contain every word, in any of TEXT_FIELDS.
+
+    PostgreSQL: full-text search on the items' GIN-indexed search documents; a word matches the
+    start of an indexed word (CamelCase and digit-letter boundaries are split: "power" finds
+    "SunPower"). SQLite, the embedded mode: icontains, so a word matches anywhere in a field.
+    """
+    if connections[items.db].vendor != "postgresql":
+        # The embedded mode (SQLite): substring search, fine at its catalog sizes.
+        return items.filter(_text_filter(words))
+    tsquery = prefix_tsquery(words)
+    if tsquery is None:
+        return items.none()
+    return items.filter(search_vector=SearchQuery(tsquery, config=SEARCH_CONFIG, search_type="raw"))
+
+
 def items_matching(query: OfferQuery) -> QuerySet[Item]:
     """Active items of active providers that meet every criterion of the query."""
     items = Item.objects.filter(is_active=True, provider__is_active=True)
@@ -111,33 +178,44 @@ def items_matching(query: OfferQuery) -> QuerySet[Item]:
         items = items.filter(fulfillments__type__iexact=query.fulfillment_type)
     if query.latitude is not None and query.longitude is not None:
         near = service_locations_near(latitude=query.latitude, longitude=query.longitude)
-        items = items.filter(locations__in=near)
+        # The ids first (one quick query): given the actual list, PostgreSQL estimates how many
+        # items it brings; as a sub-select it guesses, and picks worse plans at 100k items.
+        items = items.filter(locations__in=list(near.order_by().values_list("pk", flat=True)))
     if query.city_code:
         items = items.filter(locations__city_code__iexact=query.city_code)
     if query.city_name:
         items = items.filter(locations__city_name__iexact=query.city_name)
     words = query_words(query.text)
     if words:
-        items = items.filter(_text_filter(words))
+        items = _items_with_words(items, words)
     # A sub-select, so that joins through many-to-many criteria never repeat an item.
     return Item.objects.filter(pk__in=items.values("pk")).order_by("provider__name", "id")
 
 
-def offer_search(query: OfferQuery) -> list[Provider]:
-    """Providers with at least one matching item, each carrying `matching_items`.
+def offer_search(query: OfferQuery, *, limit: int | None = None) -> list[Provider]:
+    """Providers with at least one matching item, each carrying `matching_items` (at most
+    `limit` items in all).
 
-    The items come with their category, locations, fulfillments and required documents loaded;
-    providers come with their images, in name order.
+    The items come with their category, provider (one instance per provider), locations,
+    fulfillments and required documents loaded; providers come with their images, in name order.
     """
+    matching = items_matching(query).defer("search_vector")
+    if limit is not None:
+        matching = matching[:limit]
     items = list(
-        items_matching(query)
-        .select_related("category", "provider")
-        .prefetch_related("locations", "fulfillments", "required_documents")
+        matching.select_related("category").prefetch_related(
+            "locations", "fulfillments", "required_documents"
+        )
     )
-    providers: dict[int, Provider] = {}
+    if not items:
+        return []
+    providers = Provider.objects.in_bulk({item.provider_id for item in items})
+    provider_field = Item._meta.get_field("provider")
     for item in items:
-        provider = providers.setdefault(item.provider_id, item.provider)
+        provider = providers[item.provider_id]
+        provider_field.set_cached_value(item, provider)
         provider.__dict__.setdefault("matching_items", []).append(item)
-    result = list(providers.values())
+    # Dict order: the order of the items' providers (items_matching sorts by provider name).
+    result = [providers[provider_id] for provider_id in dict.fromkeys(i.provider_id for i in items)]
     prefetch_related_objects(result, "images")
     return result

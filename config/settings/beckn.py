@@ -18,6 +18,8 @@ BECKN_REGISTRY_TIMEOUT = env.float("BECKN_REGISTRY_TIMEOUT", default=2.0)
 BECKN_REGISTRY_CACHE_SECONDS = env.int("BECKN_REGISTRY_CACHE_SECONDS", default=300)
 
 BECKN_DOMAIN = env.str("BECKN_DOMAIN", default="service")
+# The most items one on_search carries (the first ones, by provider name).
+BECKN_SEARCH_MAX_ITEMS = env.int("BECKN_SEARCH_MAX_ITEMS", default=100)
 BECKN_VERSION = "1.1.0"
 # Tolerated difference between the caller's clock and ours, in seconds.
 BECKN_CLOCK_SKEW_SECONDS = env.int("BECKN_CLOCK_SKEW_SECONDS", default=60)
