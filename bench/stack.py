@@ -128,6 +128,9 @@ class Stack:
 
     def start(self) -> Stack:
         env = os.environ.copy()
+        # The product chooses its own settings; a caller's (pytest-django's test settings, say)
+        # would send `make run`'s steps to different databases.
+        env.pop("DJANGO_SETTINGS_MODULE", None)
         for name, value in self.extra_env.items():
             if value is None:
                 env.pop(name, None)
