@@ -17,6 +17,8 @@ from beckn import serializers as beckn_serializers
 from beckn.models import OrderLink
 from catalog.models import Provider
 from catalog.selectors import offer_search
+from documents.selectors import FormOffer, confirm_check, transaction_form
+from documents.services import order_documents_attach
 from orders import errors
 from orders.models import Order, PaymentCollector
 from orders.policies import SUPPORTED_PAYMENT_TERMS, Slot
@@ -28,6 +30,17 @@ from orders.services import (
     order_place,
     order_reschedule,
 )
+from ratings.errors import (
+    CommentInvalid,
+    RateableNotFound,
+    RatingCategoryUnsupported,
+    RatingError,
+    RatingNotAllowed,
+    RatingValueInvalid,
+)
+from ratings.models import Rating
+from ratings.services import RatingEntry, ratings_submit
+from ratings.tokens import feedback_token
 
 JSON = dict[str, Any]
 
@@ -53,6 +66,12 @@ ERROR_CODES: dict[type[errors.OrderError], str] = {
     errors.UpdateNotPossible: "50002",
     errors.IllegalTransition: "40000",
 }
+# A confirm without the documents an item requires before confirmation (xinput.required), or
+# quoting a form submission that is not this transaction's. BECKN-005 has no code for a missing
+# XInput submission: the request is well-formed (30000 is our synchronous NACK for malformed
+# ones) and no entity is unknown (300xx), it fails a business condition of the order, like the
+# other business refusals we report with 40000.
+DOCUMENTS_MISSING = "40000"
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,8 @@ class Action:
     name: str
     message_serializer: type[serializers.Serializer]
     answer: Callable[[JSON], JSON]
+    # on_rating's schema requires a `message` even beside an `error` (no other callback's does).
+    message_with_error: bool = False
 
 
 def answer(request: JSON, action: Action) -> JSON:
@@ -67,9 +88,10 @@ def answer(request: JSON, action: Action) -> JSON:
     try:
         return {"message": action.answer(request)}
     except errors.OrderError as exc:
-        return {"error": {"code": ERROR_CODES[type(exc)], "message": str(exc)}}
+        error = {"code": ERROR_CODES[type(exc)], "message": str(exc)}
     except BusinessError as exc:
-        return {"error": {"code": exc.code, "message": str(exc)}}
+        error = {"code": exc.code, "message": str(exc)}
+    return {"message": {}, "error": error} if action.message_with_error else {"error": error}
 
 
 def _bap_id(request: JSON) -> str:
@@ -98,12 +120,34 @@ def answer_search(request: JSON) -> JSON:
     return mapping.catalog_message(offer_search(query, limit=settings.BECKN_SEARCH_MAX_ITEMS))
 
 
+def _document_forms(request: JSON, items: list[Any]) -> dict[int, FormOffer]:
+    """The document form of each item that requires documents, for this transaction."""
+    context = request["context"]
+    forms = {}
+    for item in items:
+        form = transaction_form(
+            buyer_reference=context["bap_id"],
+            transaction_id=context["transaction_id"],
+            item=item,
+        )
+        if form is not None:
+            forms[item.pk] = form
+    return forms
+
+
 def answer_select(request: JSON) -> JSON:
     quote = offer_quote(**mapping.quote_request(request["message"]["order"]))
+    forms = _document_forms(request, quote.items)
     return {
         "order": {
             "provider": mapping.provider_summary(quote.provider),
-            "items": [mapping.item_json(item) for item in quote.items],
+            "items": [
+                mapping.item_json(
+                    item,
+                    xinput=mapping.item_xinput(forms[item.pk]) if item.pk in forms else None,
+                )
+                for item in quote.items
+            ],
             "fulfillments": [{"id": quote.fulfillment.local_id, "type": quote.fulfillment.type}],
             "quote": mapping.quote_json(quote),
         }
@@ -118,7 +162,8 @@ def answer_init(request: JSON) -> JSON:
         raise errors.PaymentNotSupported(
             f"Payment {payment_type} is not offered; use ON-FULFILLMENT or POST-FULFILLMENT."
         )
-    return {"order": mapping.draft_order_json(quote, order)}
+    forms = _document_forms(request, quote.items)
+    return {"order": mapping.draft_order_json(quote, order, forms=forms)}
 
 
 def answer_confirm(request: JSON) -> JSON:
@@ -130,11 +175,34 @@ def answer_confirm(request: JSON) -> JSON:
         return _placed(link.order)
     message_order = request["message"]["order"]
     quote = offer_quote(**mapping.quote_request(message_order))
+    forms = confirm_check(
+        buyer_reference=context["bap_id"],
+        transaction_id=context["transaction_id"],
+        items=quote.items,
+        submission_ids=mapping.xinput_submission_ids(message_order),
+    )
+    if forms.unknown:
+        raise BusinessError(
+            DOCUMENTS_MISSING,
+            f"xinput.form.submission_id {', '.join(forms.unknown)} is not a form submitted in "
+            "this transaction for these items.",
+        )
+    if forms.missing:
+        lacking = "; ".join(
+            f"item {item.external_id} lacks {', '.join(t.name for t in types)}"
+            for item, types in forms.missing.items()
+        )
+        raise BusinessError(
+            DOCUMENTS_MISSING,
+            f"Documents are required before confirmation: {lacking}. Submit the item's xinput "
+            "form and send its submission_id in items[].xinput.form.submission_id.",
+        )
+    actor = mapping.actor(context["bap_id"])
     order = order_place(
         quote=quote,
         channel=Order.Channel.NETWORK,
         buyer_reference=context["bap_id"],
-        actor=mapping.actor(context["bap_id"]),
+        actor=actor,
         **mapping.order_placement(message_order),
     )
     OrderLink.objects.create(
@@ -147,6 +215,13 @@ def answer_confirm(request: JSON) -> JSON:
             for name in ("domain", "version", "location", "ttl")
             if name in context
         },
+    )
+    order_documents_attach(
+        order=order,
+        submissions=forms.submissions,
+        actor=actor,
+        buyer_reference=context["bap_id"],
+        transaction_id=context["transaction_id"],
     )
     return _placed(order)
 
@@ -247,6 +322,101 @@ def answer_support(request: JSON) -> JSON:
     return mapping.support_json(provider, ref_id)
 
 
+# BECKN-008 names the rated things; each is one of the order's (ratings.services has the rules).
+RATING_CATEGORIES = {
+    "Item": Rating.Category.ITEM,
+    "Order": Rating.Category.ORDER,
+    "Fulfillment": Rating.Category.FULFILLMENT,
+    "Provider": Rating.Category.PROVIDER,
+    "Agent": Rating.Category.AGENT,
+    "Support": Rating.Category.SUPPORT,
+}
+RATING_ERROR_CODES: dict[type[RatingError], str] = {
+    RatingCategoryUnsupported: "50003",
+    RatingValueInvalid: "30015",
+    CommentInvalid: "30015",
+    RateableNotFound: "30014",
+    # Not completed yet: the thing exists and BECKN-005 has no code for "not rateable yet" (30014
+    # would say it does not exist, 40001 is for actions a BPP does not serve): a business error.
+    RatingNotAllowed: "40000",
+}
+
+
+def _rated_order(request: JSON, category: str, entity_id: str, named: list[Order]) -> Order:
+    """The order a rating is about: the one an Order rating names by id; for the other
+    categories, the order placed in this transaction (the BAP rates in the order's transaction),
+    or else the order an Order rating of the same message names. Another BAP's order is not
+    found (30014)."""
+    if category == Rating.Category.ORDER:
+        try:
+            return _own_order(request, entity_id)
+        except errors.OrderNotFound:
+            raise BusinessError("30014", f"No order {entity_id!r} of yours to rate.") from None
+    context = request["context"]
+    link = (
+        OrderLink.objects.select_related("order__provider", "order__fulfillment")
+        .filter(bap_id=context["bap_id"], transaction_id=context["transaction_id"])
+        .first()
+    )
+    if link is not None:
+        return link.order
+    if named:
+        return named[0]
+    raise BusinessError(
+        "30014",
+        f"No order of yours in transaction {context['transaction_id']!r} has a "
+        f"{category.lower()} {entity_id!r}: rate in the transaction of the order, or rate the "
+        "order too.",
+    )
+
+
+def answer_rating(request: JSON) -> JSON:
+    """Record the ratings (all or none); on_rating offers a feedback form (XInput) where the
+    buyer writes the review behind them."""
+    # The serializer accepted numbers as text: read them as text.
+    ratings = [
+        {**rating, "rating_category": str(rating["rating_category"]), "id": str(rating["id"])}
+        for rating in request["message"]["ratings"]
+    ]
+    categories = []
+    for rating in ratings:
+        category = RATING_CATEGORIES.get(rating["rating_category"])
+        if category is None:
+            raise BusinessError(
+                "50003",
+                f"Rating category {rating['rating_category']!r} is not supported; use one of "
+                f"{', '.join(RATING_CATEGORIES)}.",
+            )
+        categories.append(category)
+    named = [
+        _rated_order(request, category, rating["id"], [])
+        for category, rating in zip(categories, ratings, strict=True)
+        if category == Rating.Category.ORDER
+    ]
+    entries = [
+        RatingEntry(
+            order=_rated_order(request, category, rating["id"], named),
+            category=category,
+            entity_id=rating["id"],
+            value=rating["value"],
+        )
+        for category, rating in zip(categories, ratings, strict=True)
+    ]
+    try:
+        saved = ratings_submit(
+            entries=entries, channel=Order.Channel.NETWORK, buyer_reference=_bap_id(request)
+        )
+    except RatingError as exc:
+        raise BusinessError(RATING_ERROR_CODES[type(exc)], str(exc)) from None
+    review = next((r for r in reversed(saved) if r.is_review), saved[-1])
+    form_url = settings.SITE_URL.rstrip("/") + reverse(
+        "ratings:feedback", args=[feedback_token(review)]
+    )
+    return {
+        "feedback_form": {"form": {"url": form_url, "mime_type": "text/html"}, "required": False}
+    }
+
+
 ACTIONS: dict[str, Action] = {
     action.name: action
     for action in [
@@ -259,5 +429,11 @@ ACTIONS: dict[str, Action] = {
         Action("cancel", beckn_serializers.CancelMessageSerializer, answer_cancel),
         Action("update", beckn_serializers.UpdateMessageSerializer, answer_update),
         Action("support", beckn_serializers.SupportMessageSerializer, answer_support),
+        Action(
+            "rating",
+            beckn_serializers.RatingMessageSerializer,
+            answer_rating,
+            message_with_error=True,
+        ),
     ]
 }

@@ -13,6 +13,8 @@ from beckn.serializers import parse_gps, parse_timestamp
 from catalog.models import Item, Provider
 from catalog.selectors import OfferQuery
 from catalog.taxonomy import InstallationPhase, InstallationStatus, LocationType, PaymentStatus
+from documents import selectors as documents
+from documents.forms import FORM_HEADINGS, FORM_TITLE
 from orders.models import Order, PaymentCollector, PaymentTerms
 from orders.policies import CANCELLATION_REASONS, Slot
 from orders.selectors import Quote, charge_breakup
@@ -142,13 +144,13 @@ def item_tags(item: Item) -> list[JSON]:
     return groups
 
 
-def item_json(item: Item) -> JSON:
+def item_json(item: Item, *, xinput: JSON | None = None) -> JSON:
     descriptor: JSON = {"code": item.code, "name": item.name}
     if item.short_desc:
         descriptor["short_desc"] = item.short_desc
     if item.long_desc:
         descriptor["long_desc"] = item.long_desc
-    return {
+    result: JSON = {
         "id": item.external_id,
         "descriptor": descriptor,
         "price": {
@@ -160,6 +162,56 @@ def item_json(item: Item) -> JSON:
         "fulfillment_ids": [fulfillment.local_id for fulfillment in item.fulfillments.all()],
         "tags": item_tags(item),
     }
+    if xinput is not None:
+        result["xinput"] = xinput
+    return result
+
+
+# --- XInput: the item's document form (BECKN-007) ---------------------------------------------
+
+
+def item_xinput(form: documents.FormOffer) -> JSON:
+    """An item's xinput, as the guide's on_init shows it: the form page, the signed token that
+    opens it (`auth`, descriptor code `jwt` as in the guide; the value is an opaque signed token,
+    sent back as `Authorization: Bearer <value>`), whether the documents must come before confirm
+    (`required`) and whether the form takes another submission (`resubmit`)."""
+    result: JSON = {
+        "required": form.required_before_confirm,
+        "head": {
+            "descriptor": {"name": FORM_TITLE},
+            "index": {"min": 0, "cur": 0, "max": len(FORM_HEADINGS) - 1},
+            "headings": list(FORM_HEADINGS),
+        },
+        "form": {
+            "mime_type": "text/html",
+            "url": form.url,
+            "resubmit": form.resubmit,
+            "auth": {"descriptor": {"code": "jwt"}, "value": form.token},
+        },
+    }
+    if form.submission_id:
+        result["form"]["submission_id"] = form.submission_id
+    return result
+
+
+def xinput_submission_ids(order: JSON) -> list[tuple[str, str]]:
+    """The form submissions a confirm quotes: (item id, submission id) from
+    items[].xinput.form.submission_id, and ("", submission id) from the order's own xinput."""
+
+    def submission_id(entity: object) -> str:
+        xinput = entity.get("xinput") if isinstance(entity, dict) else None
+        form = xinput.get("form") if isinstance(xinput, dict) else None
+        value = form.get("submission_id") if isinstance(form, dict) else None
+        return "" if value is None else str(value)
+
+    found = [
+        (str(item.get("id", "")), submission_id(item))
+        for item in order.get("items") or []
+        if isinstance(item, dict) and submission_id(item)
+    ]
+    if submission_id(order):
+        found.append(("", submission_id(order)))
+    return found
 
 
 def provider_summary(provider: Provider) -> JSON:
@@ -177,14 +229,13 @@ def provider_summary(provider: Provider) -> JSON:
 def provider_json(provider: Provider, items: list[Item]) -> JSON:
     """A provider of on_search with the given items and the categories, locations and
     fulfillments they use."""
+    details = [("govt_subsidy_empaneled", _bool(provider.govt_subsidy_empaneled))]
+    if provider.rating_value is not None and provider.rating_count:
+        # How many ratings "rating" stands for (a rating imported without a count has none).
+        details.append(("rating_count", str(provider.rating_count)))
     result: JSON = {
         **provider_summary(provider),
-        "tags": [
-            _tag_group(
-                "provider-details",
-                [("govt_subsidy_empaneled", _bool(provider.govt_subsidy_empaneled))],
-            )
-        ],
+        "tags": [_tag_group("provider-details", details)],
     }
     if provider.rating_value is not None:
         result["rating"] = f"{_decimal(provider.rating_value)}/5"
@@ -398,8 +449,12 @@ def _range(start: datetime | None, end: datetime | None) -> JSON | None:
     return {"range": {"start": stamp(start), "end": stamp(end)}}
 
 
-def draft_order_json(quote: Quote, order: JSON) -> JSON:
-    """The order of an on_init: the quote with the buyer's billing and fulfillment echoed."""
+def draft_order_json(
+    quote: Quote, order: JSON, *, forms: dict[int, documents.FormOffer] | None = None
+) -> JSON:
+    """The order of an on_init: the quote with the buyer's billing and fulfillment echoed, and
+    each item's document form (`forms`, by item pk)."""
+    forms = forms or {}
     fulfillment_request = _first(order.get("fulfillments"))
     fulfillment: JSON = {
         "id": quote.fulfillment.local_id,
@@ -414,7 +469,10 @@ def draft_order_json(quote: Quote, order: JSON) -> JSON:
     payment = _first(order.get("payments"))
     draft: JSON = {
         "provider": provider_summary(quote.provider),
-        "items": [item_json(item) for item in quote.items],
+        "items": [
+            item_json(item, xinput=item_xinput(forms[item.pk]) if item.pk in forms else None)
+            for item in quote.items
+        ],
     }
     if order.get("billing"):
         draft["billing"] = order["billing"]
@@ -469,8 +527,70 @@ def _installation_tags(order: Order) -> JSON:
     )
 
 
+NOT_SUBMITTED = "Not submitted yet"
+
+
+def _documents_tags(order_documents: documents.OrderDocuments) -> JSON:
+    """Each required document's verification status (and the installer's reason)."""
+    entries = []
+    for requirement in order_documents.requirements:
+        descriptor: JSON = {
+            "code": requirement.document_type.code,
+            "name": requirement.document_type.name,
+        }
+        document = requirement.document
+        reason = document.reason if document else NOT_SUBMITTED
+        if reason:
+            descriptor["short_desc"] = reason
+        entries.append(
+            {"descriptor": descriptor, "value": requirement.status or "PENDING", "display": True}
+        )
+    return {"descriptor": {"code": "documents"}, "display": True, "list": entries}
+
+
+def _issued_documents(order_documents: documents.OrderDocuments) -> tuple[list[JSON], JSON]:
+    """The certificate and invoice as media files, and as a named tag group."""
+    media, entries = [], []
+    if order_documents.certificate:
+        pdf, verification = documents.certificate_urls(order_documents.certificate)
+        number = order_documents.certificate.number
+        file = {"mimetype": "application/pdf", "url": pdf}
+        media.append(file)
+        entries += [
+            {
+                "descriptor": {
+                    "code": "installation_certificate",
+                    "name": f"Installation certificate {number}",
+                    "media": [file],
+                },
+                "value": pdf,
+            },
+            {
+                "descriptor": {"code": "certificate_verification", "name": "Check the certificate"},
+                "value": verification,
+            },
+        ]
+    if order_documents.invoice:
+        url = documents.invoice_url(order_documents.invoice)
+        file = {"mimetype": "application/pdf", "url": url}
+        media.append(file)
+        entries.append(
+            {
+                "descriptor": {
+                    "code": "invoice",
+                    "name": f"Invoice {order_documents.invoice.number}",
+                    "media": [file],
+                },
+                "value": url,
+            }
+        )
+    group = {"descriptor": {"code": "issued_documents"}, "display": True, "list": entries}
+    return media, group
+
+
 def order_json(order: Order, *, tracking_url: str = "") -> JSON:
     """A placed order as on_confirm, on_status, on_cancel and on_update show it."""
+    order_documents = documents.order_documents(order)
     code, name = fulfillment_state(order)
     stop: JSON = {"type": "end", "location": {"address": order.site_address}}
     appointment = _range(order.installation_start, order.installation_end) if order.phase else None
@@ -492,13 +612,18 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
     fulfillment["stops"] = [stop]
     fulfillment["contact"] = _provider_contact(order.provider)
     fulfillment["tags"] = [_installation_tags(order)]
+    if order_documents.requirements:
+        fulfillment["tags"].append(_documents_tags(order_documents))
+    media, issued = _issued_documents(order_documents)
+    if media:
+        fulfillment["state"]["descriptor"]["media"] = media
     lines = list(order.items.all())
     breakup = charge_breakup([(line.item.name, line.price) for line in lines])
     result: JSON = {
         "id": order.installation_request_id,
         "status": ORDER_STATUS.get(order.status, "ACTIVE"),
         "provider": provider_summary(order.provider),
-        "items": [item_json(line.item) for line in lines],
+        "items": [_order_item_json(line.item, order_documents) for line in lines],
         "billing": _billing_json(
             order.billing_name, order.billing_email, order.billing_phone, order.billing_address
         ),
@@ -522,6 +647,8 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
         "created_at": order.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "updated_at": order.updated_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
     }
+    if issued["list"]:
+        result["tags"] = [issued]
     if order.status == InstallationStatus.CANCELLED:
         result["cancellation"] = {
             "cancelled_by": "CONSUMER" if order.cancelled_by.startswith("bap:") else "PROVIDER",
@@ -532,6 +659,12 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
             f"Follow the installation at {tracking_url}"
         )
     return result
+
+
+def _order_item_json(item: Item, order_documents: documents.OrderDocuments) -> JSON:
+    """An ordered item, with its document form while the order is open."""
+    form = order_documents.form_for(item)
+    return item_json(item, xinput=item_xinput(form) if form else None)
 
 
 def support_json(provider: Provider, ref_id: str) -> JSON:

@@ -338,3 +338,16 @@ class SupportRequestSerializer(serializers.Serializer):
 
 class SupportMessageSerializer(serializers.Serializer):
     support = SupportRequestSerializer()
+
+
+class RatingSerializer(serializers.Serializer):
+    """One rating of BECKN-008. The category and value are only checked in the answer: an
+    unsupported category (50003) or an invalid value (30015) is a business error of on_rating."""
+
+    rating_category = serializers.CharField(max_length=32, allow_blank=True)
+    id = serializers.CharField(max_length=100)
+    value = serializers.CharField(max_length=64, allow_blank=True, trim_whitespace=False)
+
+
+class RatingMessageSerializer(serializers.Serializer):
+    ratings = RatingSerializer(many=True, allow_empty=False, max_length=20)

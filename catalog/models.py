@@ -81,9 +81,21 @@ class Provider(models.Model):
         null=True,
         blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(5))],
-        help_text="Aggregate rating on a 0-5 scale.",
+        help_text="Published rating on a 0-5 scale: the imported baseline combined with the "
+        "ratings received here. Writing it (catalog import, admin) sets the baseline.",
     )
-    rating_count = models.PositiveIntegerField(default=0)
+    rating_count = models.PositiveIntegerField(
+        default=0, help_text="How many ratings the published rating stands for."
+    )
+    # Kept by the ratings app (ratings.services): the figures last written into rating_value and
+    # rating_count by the catalog import or the admin (ratings earned elsewhere, NULL count: not
+    # captured yet), and the ratings received here by whole star and their latest date.
+    rating_baseline_value = models.DecimalField(
+        max_digits=3, decimal_places=2, null=True, blank=True, editable=False
+    )
+    rating_baseline_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    rating_distribution = models.JSONField(default=dict, blank=True, editable=False)
+    rating_last_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,6 +222,11 @@ class Item(models.Model):
     empaneled = models.BooleanField(default=False)
     financial_assistance = models.BooleanField(default=False)
     required_documents = models.ManyToManyField(DocumentType, blank=True, related_name="items")
+    documents_required_before_confirm = models.BooleanField(
+        default=False,
+        help_text="The required documents must be submitted before the order is confirmed; "
+        "otherwise they are collected after it (before the installation passes the site survey).",
+    )
     installation_category = models.CharField(
         max_length=32, choices=InstallationCategory.choices, blank=True
     )

@@ -188,6 +188,7 @@ class OrderEvent(models.Model):
         PAYMENT = "PAYMENT", "Payment"
         BILLING = "BILLING", "Billing details"
         SAFETY = "SAFETY", "Safety"
+        DOCUMENTS = "DOCUMENTS", "Documents"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.taxonomy import (
+    DocumentationStatus,
     InstallationPhase,
     InstallationStatus,
     PaymentStatus,
@@ -171,6 +172,11 @@ def order_phase_advance(*, order: Order, actor: str, reason: str = "") -> Order:
         changes.add(OrderEvent.Kind.STATUS, InstallationStatus.SCHEDULED, order.status)
         changes.add(OrderEvent.Kind.PHASE, "", order.phase)
     elif order.status == InstallationStatus.IN_PROGRESS and order.phase != PHASES[-1]:
+        if order.phase == InstallationPhase.SITE_SURVEY and _documents_outstanding(order):
+            raise IllegalTransition(
+                "The installation cannot move past the site survey before every required "
+                f"document is verified (documentation is {order.documentation_status.lower()})."
+            )
         previous = order.phase
         order.phase = PHASES[PHASES.index(previous) + 1]
         changes.add(OrderEvent.Kind.PHASE, previous, order.phase)
@@ -181,6 +187,29 @@ def order_phase_advance(*, order: Order, actor: str, reason: str = "") -> Order:
             "phase."
         )
     order.save(update_fields=["status", "phase", "updated_at"])
+    return changes.announce()
+
+
+def _documents_outstanding(order: Order) -> bool:
+    """Whether the order's items require documents that are not all verified yet."""
+    if order.documentation_status == DocumentationStatus.VERIFIED:
+        return False
+    return OrderItem.objects.filter(order=order, item__required_documents__isnull=False).exists()
+
+
+@transaction.atomic
+def order_documentation_update(*, order: Order, status: str, actor: str, reason: str = "") -> Order:
+    """Record the order's documentation status, as the documents app derives it from the
+    documents. A change, or a `reason` (a document to revise, one rejected), is kept on the
+    timeline and announced; nothing else happens."""
+    order = _locked(order)
+    status = DocumentationStatus(status)
+    if status == order.documentation_status and not reason:
+        return order
+    changes = _Changes(order, actor, reason)
+    changes.add(OrderEvent.Kind.DOCUMENTS, order.documentation_status, status)
+    order.documentation_status = status
+    order.save(update_fields=["documentation_status", "updated_at"])
     return changes.announce()
 
 

@@ -20,6 +20,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "catalog",
     "orders",
+    "ratings",
+    # Before "beckn": its order_changed receiver issues the certificate and invoice that the
+    # network receiver then announces.
+    "documents",
     "beckn",
 ]
 
@@ -127,3 +131,4 @@ LOGGING = {
 
 from config.settings.beckn import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
+from config.settings.documents import *  # noqa: E402, F403

@@ -1,5 +1,7 @@
-"""Emily's journey as a BAP lives it: search, select, init, confirm and status with the guide's
-messages, the installer moving the order through every phase, and what the BAP hears of it."""
+"""Emily's journey as a BAP lives it: search, select, init (with the documents form, filled
+and submitted), confirm and status with the guide's messages, the installer verifying the
+documents and moving the order through every phase, and what the BAP hears of it, down to the
+installation certificate and the invoice."""
 
 import json
 import uuid
@@ -7,12 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from catalog.taxonomy import SafetyStatus, TechnicianType
+from documents import services as document_services
+from documents.models import Certificate, Document, Invoice
 from orders import services
 from orders.models import Order
 from tests.beckn.test_search_callbacks import assert_contains
 from tests.conftest import Bap
+from tests.documents.factories import fill_form_as_bap
 from tests.orders.factories import TechnicianFactory
 
 pytestmark = [pytest.mark.usefixtures("celery_worker", "demo_catalog", "core_spec_checked")]
@@ -63,7 +69,19 @@ def test_emilys_whole_journey(live_server: Any, bap: Bap, bpp_public_key: str) -
     ]
     assert draft["cancellation_terms"][0]["fulfillment_state"]["descriptor"]["code"] == "Scheduled"
 
-    confirmed = bap.exchange(url, bap.request("confirm", **transaction), bpp_public_key)
+    # Emily fills the item's form in her app and uploads the five documents.
+    xinput = draft["items"][0]["xinput"]
+    assert xinput["head"] == expected["items"][0]["xinput"]["head"]
+    assert xinput["required"] is False
+    assert xinput["form"]["mime_type"] == "text/html"
+    submitted = fill_form_as_bap(xinput, url)
+    assert submitted["status"] is True and submitted["complete"] is True
+
+    confirm = bap.request("confirm", **transaction)
+    confirm["message"]["order"]["items"][0]["xinput"] = {
+        "form": {"submission_id": submitted["submission_id"]}
+    }
+    confirmed = bap.exchange(url, confirm, bpp_public_key)
     placed = confirmed["message"]["order"]
     order_id = placed["id"]
     assert order_id.startswith("IR-")
@@ -74,12 +92,22 @@ def test_emilys_whole_journey(live_server: Any, bap: Bap, bpp_public_key: str) -
     order = Order.objects.get(installation_request_id=order_id)
     assert (order.status, order.scheduling_status) == ("SCHEDULED", "CONFIRMED")
     assert order.buyer_reference == bap.subscriber_id
+    assert order.documentation_status == "COMPLETED"
+    assert Document.objects.filter(order=order).count() == 5
 
     status_request = bap.request("status", **transaction)
     status_request["message"]["order_id"] = order_id
     status = bap.exchange(url, status_request, bpp_public_key)["message"]["order"]
     assert status["id"] == order_id
     assert status["billing"] == seed("on_status")["message"]["order"]["billing"]
+
+    # The installer verifies the documents; the BAP hears when they all are.
+    for document in Document.objects.filter(order=order):
+        document_services.document_verify(document=document, status="VERIFIED", reviewer=INSTALLER)
+    verified = next_unsolicited(bap, bpp_public_key)
+    assert verified["context"]["action"] == "on_update"
+    state_tags = verified["message"]["order"]["fulfillments"][0]["tags"][0]["list"]
+    assert {"descriptor": {"code": "documentation-status"}, "value": "VERIFIED"} in state_tags
 
     # The installer works the order; the BAP hears of each change, unasked.
     technician = TechnicianFactory(
@@ -132,14 +160,36 @@ def test_emilys_whole_journey(live_server: Any, bap: Bap, bpp_public_key: str) -
     assert done["status"] == "COMPLETE"
     assert done["fulfillments"][0]["state"]["descriptor"]["code"] == "Completed"
 
+    # The completing on_status brings the installation certificate and the invoice.
+    certificate, invoice = Certificate.objects.get(order=order), Invoice.objects.get(order=order)
+    media = done["fulfillments"][0]["state"]["descriptor"]["media"]
+    assert [m["mimetype"] for m in media] == ["application/pdf", "application/pdf"]
+    issued = {e["descriptor"]["code"]: e for e in done["tags"][0]["list"]}
+    assert done["tags"][0]["descriptor"]["code"] == "issued_documents"
+    assert issued["installation_certificate"]["descriptor"]["name"] == (
+        f"Installation certificate {certificate.number}"
+    )
+    assert issued["invoice"]["descriptor"]["name"] == f"Invoice {invoice.number}"
+    assert [m["url"] for m in media] == [
+        issued["installation_certificate"]["value"],
+        issued["invoice"]["value"],
+    ]
+    for link in media:
+        pdf = requests.get(link["url"].replace("http://127.0.0.1:8000", url), timeout=10)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    check = requests.get(
+        issued["certificate_verification"]["value"].replace("http://127.0.0.1:8000", url),
+        timeout=10,
+    )
+    assert check.status_code == 200 and "Genuine" in check.text
+
     track = bap.request("track", message={"order_id": order_id}, **transaction)
     tracking = bap.exchange(url, track, bpp_public_key)["message"]["tracking"]
     assert tracking["status"] == "inactive"
-    page = __import__("requests").get(
-        tracking["url"].replace("http://127.0.0.1:8000", url), timeout=10
-    )
+    page = requests.get(tracking["url"].replace("http://127.0.0.1:8000", url), timeout=10)
     assert page.status_code == 200
     assert order_id in page.text and "Completed" in page.text
+    assert certificate.number in page.text and invoice.number in page.text
 
 
 def test_a_repeated_confirm_of_the_same_transaction_finds_the_same_order(

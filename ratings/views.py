@@ -1,0 +1,90 @@
+"""The homeowner's rating of an installation (on its tracking page), and the feedback form a buyer
+app's user fills in after rating (linked from on_rating)."""
+
+import uuid
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from orders.selectors import order_by_tracking_token
+from ratings.errors import RatingError
+from ratings.forms import FeedbackForm, OrderRatingForm
+from ratings.models import Rating
+from ratings.selectors import order_review
+from ratings.services import rating_comment, rating_submit
+from ratings.tokens import rating_for_feedback_token
+
+
+@require_POST
+def order_rate(request: HttpRequest, token: str) -> HttpResponse:
+    """Rate the installation from its tracking page (CSRF-protected like every form of ours).
+
+    Rating again replaces the review (the one the buyer gave, whichever front door it came
+    through); a refused rating shows the page again with the reason.
+    """
+    order = order_by_tracking_token(token)
+    if order is None:
+        raise Http404("No such order.")
+    form = OrderRatingForm(request.POST)
+    if form.is_valid():
+        review = order_review(order=order)
+        try:
+            rating_submit(
+                order=order,
+                category=review.category if review else Rating.Category.ORDER,
+                entity_id=review.entity_id if review else "",
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+                channel=order.channel,
+                buyer_reference=order.buyer_reference,
+            )
+        except RatingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect(reverse("orders:track", args=[token]) + "#review")
+    context = {"order": order, "events": order.events.all(), "rating_form": form}
+    return render(request, "orders/track.html", context, status=400)
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    """A person's browser (which asks for text/html) rather than a buyer app's server."""
+    return "text/html" in request.headers.get("Accept", "")
+
+
+# The token in the address is the only credential (no cookie): nothing for CSRF to protect, and
+# buyer apps post the form from their own pages or servers. They may also embed it in a frame.
+@csrf_exempt
+@xframe_options_exempt
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: the form (text/html) to write the review of a rating. POST: save it; a buyer app gets
+    {"status", "submission_id"} as JSON (with "errors" when refused), a browser a page."""
+    rating = rating_for_feedback_token(token)
+    if rating is None:
+        raise Http404("This feedback link is not valid (or no longer).")
+    action = settings.SITE_URL.rstrip("/") + request.path
+    form = FeedbackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.is_valid():
+            submission_id = uuid.uuid4()
+            rating_comment(
+                rating=rating, comment=form.cleaned_data["comment"], submission_id=submission_id
+            )
+            if not _wants_html(request):
+                return JsonResponse({"status": True, "submission_id": str(submission_id)})
+            return render(request, "ratings/feedback_done.html", {"rating": rating})
+        if not _wants_html(request):
+            errors = [
+                {"code": "invalid", "path": field, "message": " ".join(messages)}
+                for field, messages in form.errors.items()
+            ]
+            return JsonResponse({"status": False, "errors": errors}, status=400)
+    else:
+        form = FeedbackForm(initial={"comment": rating.public_comment})
+    context = {"rating": rating, "form": form, "action": action}
+    return render(request, "ratings/feedback.html", context, status=400 if form.errors else 200)
