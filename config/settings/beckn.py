@@ -32,7 +32,7 @@ BECKN_CALLBACK_MAX_ATTEMPTS = env.int("BECKN_CALLBACK_MAX_ATTEMPTS", default=20)
 BECKN_CALLBACK_BACKOFF_SECONDS = env.float("BECKN_CALLBACK_BACKOFF_SECONDS", default=2.0)
 BECKN_CALLBACK_BACKOFF_MAX_SECONDS = env.float("BECKN_CALLBACK_BACKOFF_MAX_SECONDS", default=60.0)
 # Deliveries under way to one BAP at a time: a slow BAP cannot hold every worker thread.
-BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP = env.int("BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP", default=2)
+BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP = env.int("BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP", default=4)
 BECKN_OUTBOX_SWEEP_SECONDS = env.float("BECKN_OUTBOX_SWEEP_SECONDS", default=15.0)
 
 # Joining a network (beckn/subscription.py, beckn/keys.py, README "Joining a network").
