@@ -18,9 +18,8 @@ from urllib.parse import urlsplit
 import requests
 
 from beckn import signing
+from beckn.openapi import SpecSchemas, summary
 from beckn.peers import ReceivedCallback
-
-from .schema import SpecSchemas, summary
 
 JSON = dict[str, Any]
 PASS, FAIL, SKIP = "pass", "fail", "skip"

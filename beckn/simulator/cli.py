@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from beckn import signing
+from beckn.openapi import SpecError, SpecSchemas, default_spec_path
 from beckn.peers import BapIdentity, Registry
 
 from .checks import KeyResolver
 from .report import Progress, Report
-from .schema import SpecError, SpecSchemas, default_spec_path
 from .story import SEED_PROVIDER_NAME, Inbox, Settings, Simulator, ttl_seconds
 
 USAGE_ERROR = 2

@@ -25,13 +25,13 @@ from typing import Any
 
 import requests
 
+from beckn.openapi import SpecSchemas
 from beckn.peers import BapIdentity, CallbackServer, ReceivedCallback, Registry, encode
 
 from . import checks
 from . import xinput as xinput_forms
 from .checks import Check, Choice, KeyResolver, failed, passed, skipped
 from .report import Progress, Report, StepResult
-from .schema import SpecSchemas
 
 JSON = dict[str, Any]
 SEED_PROVIDER_NAME = "SunPower Installers"

@@ -88,14 +88,13 @@ class TestInbound:
     def test_the_document_is_loaded_and_compiled_once(
         self, client: Client, bap: Bap, layer2_on: str
     ) -> None:
-        layer2._document.cache_clear()
-        layer2._validator.cache_clear()
+        layer2.schemas.cache_clear()
         for _ in range(5):
             assert bap.post(client, bap.request()).status_code == 200
 
-        assert layer2._document.cache_info().misses == 1
-        assert layer2._validator.cache_info().misses == 1
-        assert layer2._validator.cache_info().hits == 4
+        assert layer2.schemas.cache_info().misses == 1
+        assert layer2.schemas.cache_info().hits == 4
+        assert list(layer2.schemas(layer2_on)._validators) == [("search", "request")]
 
 
 class TestDocuments:
@@ -150,7 +149,7 @@ class TestDocuments:
     @pytest.mark.parametrize(
         "text, reason",
         [
-            ("openapi: 2.0\npaths: {}\n", "not 3.0/3.1"),
+            ("openapi: 2.0\npaths: {}\n", "not 3.0 or 3.1"),
             ("- a list\n", "not an OpenAPI document"),
             ("openapi: [unclosed\n", "Layer-2 document"),
         ],

@@ -1,9 +1,11 @@
-"""The Beckn 1.1.0 OpenAPI document as a validator of callbacks and ACKs, without Django.
+"""An OpenAPI document (the core Beckn 1.1.0 spec, a network's layer 2) as a validator, without
+Django: used by the layer-2 checks of requests (beckn/layer2.py) and by the simulator.
 
 `SpecSchemas(path)` loads a document (YAML or JSON, OpenAPI 3.0 or 3.1) once; `callback(action,
-body)` lists how a callback body breaks the request-body schema of `/<action>` (e.g.
-`/on_search`), `ack(action, body)` how a synchronous answer breaks the response schema of
-`/<action>`. Validation is openapi-schema-validator's; `$ref`s resolve inside the document.
+body)` lists how a body breaks the request-body schema of `/<action>` (a request to /search, or
+a callback to /on_search), `ack(action, body)` how a synchronous answer breaks the response
+schema of `/<action>`. Validation is openapi-schema-validator's; `$ref`s resolve inside the
+document; each action's validator is compiled once.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-DOCUMENT_URI = "urn:sunbeckn:simulator:spec"
+DOCUMENT_URI = "urn:sunbeckn:openapi"
 MESSAGE_CHARS = 240
 SPEC_RELATIVE = Path("..") / "shared" / "beckn" / "spec-1.1.0" / "transaction.yaml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,7 +35,7 @@ class SpecError(ValueError):
 def default_spec_path() -> Path | None:
     """`../shared/beckn/spec-1.1.0/transaction.yaml` beside the repository (or the current
     directory), when it is there."""
-    repo_root = Path(__file__).resolve().parents[2]
+    repo_root = Path(__file__).resolve().parents[1]
     for base in (repo_root, Path.cwd()):
         candidate = (base / SPEC_RELATIVE).resolve()
         if candidate.is_file():
