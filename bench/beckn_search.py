@@ -336,8 +336,8 @@ def measure(
             "broker": (health.get("broker") or {}).get("transport"),
             "cpus": os.cpu_count(),
             "web_workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
-            "web_threads": int(os.environ.get("WEB_THREADS", "1")),
-            "celery_concurrency": int(os.environ.get("CELERY_WORKER_CONCURRENCY", "2")),
+            "web_threads": int(os.environ.get("WEB_THREADS", "4")),
+            "celery_concurrency": int(os.environ.get("CELERY_WORKER_CONCURRENCY", "8")),
             "warmup": args.warmup,
             "python": platform.python_version(),
         },
@@ -407,8 +407,8 @@ def print_table(figures: dict[str, Any]) -> None:
     print(
         f"setup: `make run` on 127.0.0.1, database {s['database']}, broker {s['broker']}, "
         f"{s['cpus']} CPUs (shared with this client, the fake BAP and registry), gunicorn "
-        f"{s['web_workers']} workers x {s['web_threads']} threads, celery concurrency "
-        f"{s['celery_concurrency']}, warmup {s['warmup']} per path, Python {s['python']}"
+        f"{s['web_workers']} workers x {s['web_threads']} threads, celery "
+        f"{s['celery_concurrency']} threads, warmup {s['warmup']} per path, Python {s['python']}"
     )
     for problem in figures["problems"]:
         print(f"PROBLEM: {problem}")
