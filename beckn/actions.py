@@ -15,6 +15,7 @@ from rest_framework import serializers
 from beckn import mapping
 from beckn import serializers as beckn_serializers
 from beckn.models import OrderLink
+from beckn.services import order_link_create
 from catalog.models import Provider
 from catalog.selectors import offer_search
 from documents.selectors import FormOffer, confirm_check, transaction_form
@@ -53,7 +54,7 @@ class BusinessError(Exception):
         self.code = code
 
 
-ERROR_CODES: dict[type[errors.OrderError], str] = {
+ERROR_CODES: dict[type[Exception], str] = {
     errors.ProviderNotFound: "30001",
     errors.ItemNotFound: "30004",
     errors.FulfillmentUnavailable: "30008",
@@ -65,6 +66,13 @@ ERROR_CODES: dict[type[errors.OrderError], str] = {
     errors.CancellationNotPossible: "50001",
     errors.UpdateNotPossible: "50002",
     errors.IllegalTransition: "40000",
+    RatingCategoryUnsupported: "50003",
+    RatingValueInvalid: "30015",
+    CommentInvalid: "30015",
+    RateableNotFound: "30014",
+    # Not completed yet: the thing exists and BECKN-005 has no code for "not rateable yet" (30014
+    # would say it does not exist, 40001 is for actions a BPP does not serve): a business error.
+    RatingNotAllowed: "40000",
 }
 # A confirm without the documents an item requires before confirmation (xinput.required), or
 # quoting a form submission that is not this transaction's. BECKN-005 has no code for a missing
@@ -87,7 +95,7 @@ def answer(request: JSON, action: Action) -> JSON:
     """The callback body's `message` (or `error`) for a request of `action`."""
     try:
         return {"message": action.answer(request)}
-    except errors.OrderError as exc:
+    except (errors.OrderError, RatingError) as exc:
         error = {"code": ERROR_CODES[type(exc)], "message": str(exc)}
     except BusinessError as exc:
         error = {"code": exc.code, "message": str(exc)}
@@ -205,17 +213,7 @@ def answer_confirm(request: JSON) -> JSON:
         actor=actor,
         **mapping.order_placement(message_order),
     )
-    OrderLink.objects.create(
-        order=order,
-        bap_id=context["bap_id"],
-        bap_uri=context["bap_uri"],
-        transaction_id=context["transaction_id"],
-        context={
-            name: context[name]
-            for name in ("domain", "version", "location", "ttl")
-            if name in context
-        },
-    )
+    order_link_create(order=order, context=context)
     order_documents_attach(
         order=order,
         submissions=forms.submissions,
@@ -331,15 +329,6 @@ RATING_CATEGORIES = {
     "Agent": Rating.Category.AGENT,
     "Support": Rating.Category.SUPPORT,
 }
-RATING_ERROR_CODES: dict[type[RatingError], str] = {
-    RatingCategoryUnsupported: "50003",
-    RatingValueInvalid: "30015",
-    CommentInvalid: "30015",
-    RateableNotFound: "30014",
-    # Not completed yet: the thing exists and BECKN-005 has no code for "not rateable yet" (30014
-    # would say it does not exist, 40001 is for actions a BPP does not serve): a business error.
-    RatingNotAllowed: "40000",
-}
 
 
 def _rated_order(request: JSON, category: str, entity_id: str, named: list[Order]) -> Order:
@@ -388,26 +377,24 @@ def answer_rating(request: JSON) -> JSON:
                 f"{', '.join(RATING_CATEGORIES)}.",
             )
         categories.append(category)
-    named = [
-        _rated_order(request, category, rating["id"], [])
-        for category, rating in zip(categories, ratings, strict=True)
+    named = {
+        index: _rated_order(request, category, rating["id"], [])
+        for index, (category, rating) in enumerate(zip(categories, ratings, strict=True))
         if category == Rating.Category.ORDER
-    ]
+    }
     entries = [
         RatingEntry(
-            order=_rated_order(request, category, rating["id"], named),
+            order=named.get(index)
+            or _rated_order(request, category, rating["id"], list(named.values())),
             category=category,
             entity_id=rating["id"],
             value=rating["value"],
         )
-        for category, rating in zip(categories, ratings, strict=True)
+        for index, (category, rating) in enumerate(zip(categories, ratings, strict=True))
     ]
-    try:
-        saved = ratings_submit(
-            entries=entries, channel=Order.Channel.NETWORK, buyer_reference=_bap_id(request)
-        )
-    except RatingError as exc:
-        raise BusinessError(RATING_ERROR_CODES[type(exc)], str(exc)) from None
+    saved = ratings_submit(
+        entries=entries, channel=Order.Channel.NETWORK, buyer_reference=_bap_id(request)
+    )
     review = next((r for r in reversed(saved) if r.is_review), saved[-1])
     form_url = settings.SITE_URL.rstrip("/") + reverse(
         "ratings:feedback", args=[feedback_token(review)]

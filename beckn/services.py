@@ -17,6 +17,7 @@ from django.utils import timezone
 from beckn import mapping, signing
 from beckn.keys import our_identity
 from beckn.models import InboundMessage, OrderLink, OutboundMessage
+from orders.models import Order
 from orders.selectors import order_detail
 
 logger = logging.getLogger(__name__)
@@ -118,6 +119,21 @@ def _compose(outbound: OutboundMessage) -> JSON:
         payload = {"context": context, **body}
         OutboundMessage.objects.filter(pk=outbound.pk).update(payload=payload)
     return payload
+
+
+def order_link_create(*, order: Order, context: JSON) -> OrderLink:
+    """Remember which buyer app placed `order` in which transaction, and where its callbacks go."""
+    return OrderLink.objects.create(
+        order=order,
+        bap_id=context["bap_id"],
+        bap_uri=context["bap_uri"],
+        transaction_id=context["transaction_id"],
+        context={
+            name: context[name]
+            for name in ("domain", "version", "location", "ttl")
+            if name in context
+        },
+    )
 
 
 def order_push(*, link: OrderLink, action: str) -> OutboundMessage:
