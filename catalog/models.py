@@ -5,6 +5,7 @@ Every catalog row hangs off one provider; categories and document types are the 
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -254,3 +255,29 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+
+class ProviderMember(models.Model):
+    """A person who works for an installer company, with one role in it.
+
+    Every installer dashboard query is scoped to the member's provider; the role says what
+    the member may do there (through the role's auth group, see catalog.services.member_add).
+    """
+
+    class Role(models.TextChoices):
+        OWNER = "OWNER", "Owner"
+        DISPATCHER = "DISPATCHER", "Dispatcher"
+        TECHNICIAN = "TECHNICIAN", "Technician"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="provider_member"
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["provider_id", "role", "user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.provider})"

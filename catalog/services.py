@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from catalog.models import (
     Category,
@@ -15,10 +18,12 @@ from catalog.models import (
     Item,
     Provider,
     ProviderImage,
+    ProviderMember,
     ServiceLocation,
 )
 from catalog.synthetic import ProviderSpec, external_id_prefix, provider_specs
 from catalog.taxonomy import CATEGORIES, DOCUMENT_TYPES
+from catalog.tenancy import ROLE_PERMISSIONS, role_group_name
 
 
 def taxonomy_ensure() -> None:
@@ -346,3 +351,53 @@ def _links_create(through: Any, target: str, pairs: Iterable[tuple[int, int]]) -
         (through(item_id=item_id, **{target: target_id}) for item_id, target_id in pairs),
         batch_size=5000,
     )
+
+
+def role_group(role: str) -> Group:
+    """The auth group of an installer role, with exactly the role's permissions (idempotent)."""
+    group, _ = Group.objects.get_or_create(name=role_group_name(role))
+    wanted = Q()
+    for name in ROLE_PERMISSIONS[role]:
+        app_label, codename = name.split(".")
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    group.permissions.set(Permission.objects.filter(wanted))
+    return group
+
+
+@transaction.atomic
+def member_add(
+    *, provider: Provider, email: str, role: str, name: str = "", password: str | None = None
+) -> ProviderMember:
+    """Give a person (found or created by e-mail) a role in an installer company.
+
+    Raises ValidationError when the person already works for another installer.
+    """
+    users = get_user_model()
+    email = users.objects.normalize_email(email).lower()
+    user = users.objects.filter(email__iexact=email).first()
+    if user is None:
+        first, _, last = name.partition(" ")
+        user = users.objects.create_user(
+            username=email, email=email, password=password, first_name=first, last_name=last
+        )
+    elif password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    member = ProviderMember.objects.filter(user=user).first()
+    if member is not None and member.provider_id != provider.pk:
+        raise ValidationError(f"{email} already works for another installer.")
+    if member is None:
+        member = ProviderMember.objects.create(user=user, provider=provider, role=role)
+    return member_role_set(member=member, role=role)
+
+
+def member_role_set(*, member: ProviderMember, role: str) -> ProviderMember:
+    """Change a member's role; their auth groups follow."""
+    user: AbstractBaseUser = member.user
+    groups = [role_group(other) for other in ROLE_PERMISSIONS]
+    user.groups.remove(*groups)  # type: ignore[attr-defined]
+    user.groups.add(role_group(role))  # type: ignore[attr-defined]
+    if member.role != role:
+        member.role = role
+        member.save(update_fields=["role"])
+    return member

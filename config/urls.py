@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.views import healthz
+from config.views import account_home, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("beckn/", include("beckn.urls")),
     path("documents/", include("documents.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/home", account_home, name="account-home"),
+    path("installer/", include("config.workspace_urls")),
     path("", include("orders.urls")),
     path("", include("ratings.urls")),
 ]

@@ -8,6 +8,7 @@ keeps each change as an OrderEvent (the order's timeline).
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -40,6 +41,14 @@ class Technician(models.Model):
     email = models.EmailField(blank=True)
     technician_type = models.CharField(max_length=24, choices=TechnicianType.choices)
     is_active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="technician",
+        help_text="The technician's own sign-in, if they use the installer workspace.",
+    )
 
     class Meta:
         ordering = ["provider_id", "name"]

@@ -18,6 +18,8 @@ from beckn.peers import BapIdentity, CallbackServer, encode
 from config.celery import app as celery_app
 from tests.beckn.factories import SubscriberFactory, SubscriberKeyFactory
 
+pytest_plugins = ["tests.browser"]
+
 DATA = Path(__file__).parent / "beckn" / "data"
 
 

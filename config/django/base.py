@@ -129,6 +129,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+from config.settings.accounts import *  # noqa: E402, F403
 from config.settings.beckn import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
 from config.settings.documents import *  # noqa: E402, F403
