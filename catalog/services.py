@@ -160,6 +160,9 @@ def _item_import(
     item.complexity = data.get("complexity", "")
     item.equipment_type = data.get("equipment_type", "")
     item.is_active = bool(data.get("is_active", True))
+    item.documents_required_before_confirm = bool(
+        data.get("documents_required_before_confirm", item.documents_required_before_confirm)
+    )
     _saved(item)
 
     item.locations.set([_by_id(locations, local_id, "location") for local_id in data["locations"]])

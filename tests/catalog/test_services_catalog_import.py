@@ -74,3 +74,15 @@ def test_import_catalog_command_reports_errors_without_a_traceback(tmp_path) -> 
     path.write_text("{}")
     with pytest.raises(Exception, match="list of 'providers'"):
         call_command("import_catalog", str(path))
+
+
+def test_the_import_sets_whether_documents_come_before_the_order() -> None:
+    data = _demo()
+    data["providers"][0]["items"][0]["documents_required_before_confirm"] = True
+    catalog_import(data=data)
+    item_id = data["providers"][0]["items"][0]["id"]
+    assert Item.objects.get(external_id=item_id).documents_required_before_confirm
+
+    data["providers"][0]["items"][0]["documents_required_before_confirm"] = False
+    catalog_import(data=data)
+    assert not Item.objects.get(external_id=item_id).documents_required_before_confirm
