@@ -12,4 +12,7 @@ urlpatterns = [
     path("", include("orders.workspace_urls")),
     path("", include("beckn.workspace_urls")),
     path("catalog/", include("catalog.workspace_urls")),
+    path("team/", include("catalog.team_urls")),
+    path("technicians/", include("orders.technician_urls")),
+    path("insights/", include("orders.insight_urls")),
 ]

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from catalog.models import DocumentType
 from catalog.taxonomy import LocationType
+from documents.services import Upload
 from documents.uploads import ACCEPT_ATTRIBUTE, UploadRejected, inspect_upload
 
 # The form's title and its sections, in order (also announced in xinput.head).
@@ -111,10 +112,10 @@ class SubmissionForm(forms.Form):
                 self.add_error(name, str(exc))
         return cleaned
 
-    def uploads(self) -> list[tuple[DocumentType, Any, Any]]:
-        """(document type, uploaded file, InspectedUpload) of each file of a valid form."""
+    def uploads(self) -> list[Upload]:
+        """The files of a valid form, for submission_submit."""
         return [
-            (document_type, *self.cleaned_data[name])
+            Upload(document_type, *self.cleaned_data[name])
             for name, document_type in self.document_types.items()
             if self.cleaned_data.get(name)
         ]

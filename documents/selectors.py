@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from catalog.models import DocumentType, Item
 from catalog.taxonomy import DocumentationStatus, VerificationStatus
+from catalog.tenancy import member_for_user
 from documents.models import Certificate, Document, Invoice, Submission
 from documents.tokens import FormScope, token_for
 from orders.models import Order
@@ -188,6 +189,14 @@ def order_requirements(order: Order) -> list[Requirement]:
     return requirements
 
 
+def issued_documents(order: Order) -> tuple[Certificate | None, Invoice | None]:
+    """The order's installation certificate and invoice, once issued."""
+    return (
+        Certificate.objects.filter(order=order).first(),
+        Invoice.objects.filter(order=order).first(),
+    )
+
+
 def order_documents(order: Order) -> OrderDocuments:
     """Everything about an order's documents: requirements, forms (while the order is open),
     and its certificate and invoice once issued."""
@@ -198,11 +207,12 @@ def order_documents(order: Order) -> OrderDocuments:
             if required_types(line.item):
                 scope = FormScope(item_id=line.item_id, order_id=order.pk)
                 forms.append(_offer(line.item, scope, submissions.get(line.item_id)))
+    certificate, invoice = issued_documents(order)
     return OrderDocuments(
         requirements=order_requirements(order),
         forms=forms,
-        certificate=Certificate.objects.filter(order=order).first(),
-        invoice=Invoice.objects.filter(order=order).first(),
+        certificate=certificate,
+        invoice=invoice,
     )
 
 
@@ -291,15 +301,20 @@ def invoice_for_homeowner(*, tracking_token: str) -> Invoice | None:
 def issued_for_installer(
     *, user: AbstractBaseUser | AnonymousUser, model: type[Certificate] | type[Invoice], pk: int
 ) -> Certificate | Invoice | None:
-    """A certificate or invoice, for the installer's staff."""
-    if not installer_may_see(user, f"view_{model._meta.model_name}"):
+    """A certificate or invoice, for the platform's staff, or for a member of the installer
+    that issued it whose role lets them see documents."""
+    issued = model.objects.filter(pk=pk)
+    if installer_may_see(user, f"view_{model._meta.model_name}"):
+        return issued.first()
+    provider_id = member_provider_id(user, "view_document")
+    if provider_id is None:
         return None
-    return model.objects.filter(pk=pk).first()
+    return issued.filter(order__provider_id=provider_id).first()
 
 
 def installer_may_see(user: AbstractBaseUser | AnonymousUser, permission: str) -> bool:
-    """Whether a signed-in user may see an order's documents on the installer's side. Until
-    installers have accounts of their own, that is staff with the model's view permission."""
+    """Whether a signed-in user may see every installer's documents: the platform's staff
+    with the model's view permission (the admin)."""
     return bool(
         user.is_authenticated
         and user.is_active
@@ -308,12 +323,27 @@ def installer_may_see(user: AbstractBaseUser | AnonymousUser, permission: str) -
     )
 
 
+def member_provider_id(user: AbstractBaseUser | AnonymousUser, permission: str) -> int | None:
+    """The installer whose documents a workspace member may see, if their role grants
+    `permission` (None for anyone else)."""
+    if not (user.is_authenticated and user.is_active and user.has_perm(f"documents.{permission}")):
+        return None
+    member = member_for_user(user)
+    return member.provider_id if member is not None else None
+
+
 def document_for_installer(
     *, user: AbstractBaseUser | AnonymousUser, document_id: uuid.UUID
 ) -> Document | None:
-    if not installer_may_see(user, "view_document"):
+    """A document, for the platform's staff, or for a member of the installer whose order it
+    belongs to (None for anyone else, and for another installer's document)."""
+    documents = Document.objects.select_related("document_type").filter(pk=document_id)
+    if installer_may_see(user, "view_document"):
+        return documents.first()
+    provider_id = member_provider_id(user, "view_document")
+    if provider_id is None:
         return None
-    return Document.objects.select_related("document_type").filter(pk=document_id).first()
+    return documents.filter(order__provider_id=provider_id).first()
 
 
 def certificate_by_number(number: str) -> Certificate | None:

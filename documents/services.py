@@ -24,12 +24,13 @@ from catalog.models import DocumentType, Item
 from catalog.taxonomy import (
     EquipmentType,
     InstallationPhase,
+    InstallationStatus,
     PaymentStatus,
     TechnicianType,
     VerificationStatus,
 )
 from documents import pdf, selectors
-from documents.errors import FormClosed, IllegalReview, SubmissionConflict
+from documents.errors import DocumentsError, FormClosed, IllegalReview, SubmissionConflict
 from documents.models import Certificate, Document, Invoice, Submission
 from documents.storage import documents_storage
 from documents.tokens import FormScope
@@ -429,5 +430,8 @@ def invoice_refresh(*, order: Order) -> Invoice | None:
 
 
 def order_documents_issue(*, order: Order) -> tuple[Certificate, Invoice]:
-    """The certificate and invoice of an order that has just been completed."""
+    """The certificate and invoice of a completed order (each issued once). Raises
+    DocumentsError for an order that is not completed."""
+    if order.status != InstallationStatus.COMPLETED:
+        raise DocumentsError("The certificate and invoice come with a completed installation.")
     return certificate_issue(order=order), invoice_issue(order=order)

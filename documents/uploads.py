@@ -12,7 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 
 import filetype
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 
@@ -22,6 +24,24 @@ HEAD_BYTES = 8192
 PDF_TAIL_BYTES = 2048
 STARTXREF_RE = re.compile(rb"startxref\s+(\d+)\s+%%EOF")
 XREF_TARGET_RE = re.compile(rb"\s*(?:xref\b|\d+\s+\d+\s+obj\b)")
+# Room for the text fields and multipart framing above the files themselves.
+REQUEST_OVERHEAD_BYTES = 1_000_000
+
+
+def request_size_problem(request: HttpRequest, *, files: int) -> str:
+    """Why a POST of up to `files` documents is refused before it is read: its declared length
+    is far over DOCUMENTS_MAX_UPLOAD_BYTES a file ('' when it is not)."""
+    limit = settings.DOCUMENTS_MAX_UPLOAD_BYTES * max(files, 1) + REQUEST_OVERHEAD_BYTES
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= limit:
+        return ""
+    return (
+        "The upload is too large: each file may be at most "
+        f"{filesizeformat(settings.DOCUMENTS_MAX_UPLOAD_BYTES)}."
+    )
 
 
 class UploadRejected(Exception):

@@ -36,10 +36,9 @@ from documents.forms import DETAIL_FIELDS, FORM_HEADINGS, FORM_TITLE, Submission
 from documents.models import Certificate, Invoice
 from documents.storage import documents_storage
 from documents.tokens import FormScope, TokenRefused, scope_of
+from documents.uploads import request_size_problem
 
 logger = logging.getLogger(__name__)
-# Room for the text fields and multipart framing above the files themselves.
-REQUEST_OVERHEAD_BYTES = 1_000_000
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -79,18 +78,9 @@ def _authorised(request: HttpRequest, item: Item) -> tuple[FormScope, str]:
     """The scope and token of a form request: the token comes as `Authorization: Bearer`, as
     `?token=` (links for browsers) or as the form's own hidden field. Raises Refused."""
     if request.method == "POST":
-        limit = settings.DOCUMENTS_MAX_UPLOAD_BYTES * max(len(selectors.required_types(item)), 1)
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > limit + REQUEST_OVERHEAD_BYTES:
-            raise Refused(
-                413,
-                "The upload is too large: each file may be at most "
-                f"{filesizeformat(settings.DOCUMENTS_MAX_UPLOAD_BYTES)}.",
-                "too_large",
-            )
+        files = len(selectors.required_types(item))
+        if problem := request_size_problem(request, files=files):
+            raise Refused(413, problem, "too_large")
     token = _bearer(request) or request.GET.get("token", "")
     if request.method == "POST" and not token:
         try:
@@ -199,10 +189,7 @@ def _submit(
             scope=scope,
             item=item,
             details={name: bound.cleaned_data[name] for name in DETAIL_FIELDS},
-            uploads=[
-                services.Upload(document_type, upload, inspected)
-                for document_type, upload, inspected in bound.uploads()
-            ],
+            uploads=bound.uploads(),
             uploaded_by="homeowner"
             + (f" via {scope.buyer_reference}" if scope.buyer_reference else ""),
         )
@@ -241,14 +228,16 @@ def _file_response(
     )
 
 
-def _document_response(document: Any) -> FileResponse:
+def _document_response(document: Any, *, inline: bool = False) -> FileResponse:
+    """The file, as a download, or `inline` (the installer's preview: uploads are PDF, JPEG
+    or PNG by their content, served with their own type and nosniff)."""
     extension = document.file.name.rsplit(".", 1)[-1]
     return _file_response(
         documents_storage(),
         document.file.name,
         content_type=document.content_type,
         filename=f"{document.document_type.code}.{extension}",
-        attachment=True,
+        attachment=not inline,
     )
 
 
@@ -277,11 +266,13 @@ def order_document(request: HttpRequest, tracking_token: str, document_id: uuid.
 @never_cache
 @require_GET
 def installer_document(request: HttpRequest, document_id: uuid.UUID) -> Any:
-    """A document, for the installer's staff."""
+    """A document, for the platform's staff or the members of the installer whose order it
+    belongs to (404 for anyone else); `?inline=1` shows it in the browser (the workspace's
+    preview) instead of downloading it."""
     document = selectors.document_for_installer(user=request.user, document_id=document_id)
     if document is None:
         raise Http404("No such document.")
-    return _document_response(document)
+    return _document_response(document, inline=request.GET.get("inline") == "1")
 
 
 @never_cache

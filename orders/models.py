@@ -198,6 +198,16 @@ class OrderEvent(models.Model):
         BILLING = "BILLING", "Billing details"
         SAFETY = "SAFETY", "Safety"
         DOCUMENTS = "DOCUMENTS", "Documents"
+        NOTE = "NOTE", "Site note"
+
+    # The choices the values of each kind of change are, for showing them in words.
+    VALUE_CHOICES: dict[str, type[models.TextChoices]] = {
+        Kind.STATUS: InstallationStatus,
+        Kind.PHASE: InstallationPhase,
+        Kind.SAFETY: SafetyStatus,
+        Kind.PAYMENT: PaymentStatus,
+        Kind.DOCUMENTS: DocumentationStatus,
+    }
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -212,3 +222,36 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}: {self.get_kind_display()} {self.from_value} -> {self.to_value}"
+
+    def _in_words(self, value: str) -> str:
+        choices = self.VALUE_CHOICES.get(self.kind)
+        return str(choices(value).label) if choices and value in choices.values else value
+
+    @property
+    def from_label(self) -> str:
+        return self._in_words(self.from_value)
+
+    @property
+    def to_label(self) -> str:
+        return self._in_words(self.to_value)
+
+
+class TechnicianCertification(models.Model):
+    """A licence or certificate a technician holds (e.g. a NABCEP PV installer certification),
+    with the date it lapses: the installer sees which ones expired or expire soon."""
+
+    technician = models.ForeignKey(
+        Technician, on_delete=models.CASCADE, related_name="certifications"
+    )
+    name = models.CharField(max_length=200, help_text="e.g. NABCEP PV Installation Professional")
+    issuer = models.CharField(max_length=200, blank=True, help_text="Who issued it.")
+    number = models.CharField(max_length=100, blank=True, help_text="Its licence number, if any.")
+    valid_until = models.DateField(help_text="The last day it is valid.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["technician_id", "valid_until", "id"]
+        indexes = [models.Index(fields=["technician", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} of {self.technician.name} (until {self.valid_until})"

@@ -1,11 +1,12 @@
 """The rules installers work by: appointments, cancellation and payment terms."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.db import models
 from django.utils import timezone
 
-from catalog.taxonomy import InstallationPhase, InstallationStatus
+from catalog.taxonomy import InstallationPhase, InstallationStatus, InstallationType, TechnicianType
 from orders.models import PaymentTerms
 
 # Reasons a buyer may give for cancelling, by id.
@@ -17,8 +18,8 @@ CANCELLATION_REASONS: dict[str, str] = {
     "5": "Other reason",
 }
 
-# Phases during which an order may still be cancelled, free of charge. Once the installation
-# itself has begun, it cannot be.
+# Phases during which an open order may still be cancelled, free of charge, and its
+# installation moved. Once the installation itself has begun, neither can be.
 CANCELLABLE_PHASES = ("", InstallationPhase.SITE_SURVEY, InstallationPhase.PREPARATION)
 CANCELLABLE_STATUSES = (
     InstallationStatus.PENDING,
@@ -67,3 +68,82 @@ def slot_problem(slot: Slot, now: datetime | None = None) -> str:
 
 def can_cancel(status: str, phase: str) -> bool:
     return status in CANCELLABLE_STATUSES and phase in CANCELLABLE_PHASES
+
+
+@dataclass(frozen=True)
+class OrderTerms:
+    """The payment and cancellation terms every order placed here follows, in words."""
+
+    payment: str
+    cancellation: str
+
+
+def terms_in_words() -> OrderTerms:
+    payment = " or ".join(PaymentTerms(t).label.lower() for t in SUPPORTED_PAYMENT_TERMS)
+    phases = " and ".join(InstallationPhase(p).label.lower() for p in CANCELLABLE_PHASES if p)
+    return OrderTerms(
+        payment=f"You pay the installer {payment}; nothing is charged when you order.",
+        cancellation=(
+            f"Free of charge until the installation itself begins (also during the {phases}); "
+            "not possible once it has begun."
+        ),
+    )
+
+
+class Appointment(models.TextChoices):
+    """The two visits an installation takes: the site survey, then the installation itself."""
+
+    SURVEY = "SURVEY", "Site survey"
+    INSTALLATION = "INSTALLATION", "Installation"
+
+
+def reschedulable(status: str, phase: str) -> Appointment | None:
+    """The appointment the buyer may still move: the site survey until it starts, then the
+    installation until it begins (None when nothing is left to schedule)."""
+    if status == InstallationStatus.SCHEDULED:
+        return Appointment.SURVEY
+    if status == InstallationStatus.IN_PROGRESS and phase in (
+        InstallationPhase.SITE_SURVEY,
+        InstallationPhase.PREPARATION,
+    ):
+        return Appointment.INSTALLATION
+    return None
+
+
+def schedulable(status: str, phase: str) -> list[Appointment]:
+    """The appointments the installer may still book or move: the site survey until the work
+    starts, the installation until it begins."""
+    allowed = []
+    if status in (InstallationStatus.PENDING, InstallationStatus.SCHEDULED):
+        allowed.append(Appointment.SURVEY)
+    if status in CANCELLABLE_STATUSES and phase in CANCELLABLE_PHASES:
+        allowed.append(Appointment.INSTALLATION)
+    return allowed
+
+
+# The appointment windows an installer's day is offered in (each APPOINTMENT_HOURS long).
+WORKDAY_SLOT_STARTS = (time(8, 0), time(10, 0), time(13, 0), time(15, 0))
+
+# Who is sent to which kind of installation by default.
+TECHNICIAN_TYPE_FOR: dict[str, str] = {
+    InstallationType.SOLAR_PANEL: TechnicianType.SOLAR_TECHNICIAN,
+    InstallationType.BATTERY_SYSTEM: TechnicianType.ELECTRICIAN,
+    InstallationType.EV_CHARGER: TechnicianType.EV_SPECIALIST,
+    InstallationType.METER_INSTALLATION: TechnicianType.ELECTRICIAN,
+    InstallationType.SMART_DEVICE: TechnicianType.GENERAL_TECHNICIAN,
+}
+
+
+def overlaps(first: Slot, second: Slot) -> bool:
+    """Whether two appointment windows share any time (touching ends do not)."""
+    return first.start < second.end and second.start < first.end
+
+
+def day_slots(day: date, hours: int = APPOINTMENT_HOURS) -> list[Slot]:
+    """The appointment windows offered on `day`, in the current time zone."""
+    zone = timezone.get_current_timezone()
+    slots = []
+    for start_time in WORKDAY_SLOT_STARTS:
+        start = datetime.combine(day, start_time, tzinfo=zone)
+        slots.append(Slot(start=start, end=start + timedelta(hours=hours)))
+    return slots

@@ -2,11 +2,18 @@
 and sends `order_changed` inside the same transaction; an illegal change raises an OrderError."""
 
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from catalog.models import Provider
+from catalog.services import fields_assign, owned_locked
 from catalog.taxonomy import (
     DocumentationStatus,
     InstallationPhase,
@@ -25,9 +32,17 @@ from orders.errors import (
     TechnicianUnavailable,
     UpdateNotPossible,
 )
-from orders.models import Order, OrderEvent, OrderItem, PaymentCollector, PaymentTerms, Technician
-from orders.policies import Slot
-from orders.selectors import Quote
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderItem,
+    PaymentCollector,
+    PaymentTerms,
+    Technician,
+    TechnicianCertification,
+)
+from orders.policies import Appointment, Slot
+from orders.selectors import Quote, next_appointments, technician_clashes
 from orders.signals import order_changed
 
 PHASES = list(InstallationPhase.values)
@@ -287,30 +302,35 @@ def order_reschedule(*, order: Order, slot: Slot, actor: str, reason: str = "") 
     """Move the next appointment: the site survey until it starts, then the installation
     until it begins."""
     order = _locked(order)
-    if order.status == InstallationStatus.SCHEDULED:
-        appointment = "site survey"
-    elif order.status == InstallationStatus.IN_PROGRESS and order.phase in (
-        InstallationPhase.SITE_SURVEY,
-        InstallationPhase.PREPARATION,
-    ):
-        appointment = "installation"
-    else:
+    appointment = policies.reschedulable(order.status, order.phase)
+    if appointment is None:
         raise UpdateNotPossible("Nothing is left to schedule on this order.")
     if problem := policies.slot_problem(slot):
         raise UpdateNotPossible(problem)
+    if problem := _technician_busy(order, [slot]):
+        raise UpdateNotPossible(problem)
     changes = _Changes(order, actor, reason)
-    previous = order.survey_start if appointment == "site survey" else order.installation_start
+    if appointment == Appointment.SURVEY or order.installation_start is not None:
+        order.scheduling_status = SchedulingStatus.RESCHEDULED
+    _appointment_set(order, appointment, slot, changes)
+    return changes.announce()
+
+
+def _appointment_set(order: Order, appointment: Appointment, slot: Slot, changes: _Changes) -> None:
+    """Put `slot` in the order's site-survey or installation window, with its event (in local
+    time), and save the schedule and the scheduling status the caller chose. The caller holds
+    the order's lock."""
+    label = appointment.label.lower()
+    survey = appointment == Appointment.SURVEY
+    previous = order.survey_start if survey else order.installation_start
     changes.add(
         OrderEvent.Kind.SCHEDULE,
-        f"{appointment} {previous:%Y-%m-%d %H:%M}" if previous else "",
-        f"{appointment} {slot.start:%Y-%m-%d %H:%M}",
+        f"{label} {timezone.localtime(previous):%Y-%m-%d %H:%M}" if previous else "",
+        f"{label} {timezone.localtime(slot.start):%Y-%m-%d %H:%M}",
     )
-    if appointment == "site survey":
+    if survey:
         order.survey_start, order.survey_end = slot.start, slot.end
-        order.scheduling_status = SchedulingStatus.RESCHEDULED
     else:
-        if order.installation_start is not None:
-            order.scheduling_status = SchedulingStatus.RESCHEDULED
         order.installation_start, order.installation_end = slot.start, slot.end
     order.save(
         update_fields=[
@@ -322,7 +342,6 @@ def order_reschedule(*, order: Order, slot: Slot, actor: str, reason: str = "") 
             "updated_at",
         ]
     )
-    return changes.announce()
 
 
 @transaction.atomic
@@ -332,6 +351,8 @@ def order_technician_assign(*, order: Order, technician: Technician, actor: str)
         raise TechnicianUnavailable(f"{technician.name} does not work for {order.provider}.")
     if order.is_closed:
         raise IllegalTransition(f"The order is {order.get_status_display().lower()}.")
+    if problem := _technician_busy(order, next_appointments(order), technician=technician):
+        raise TechnicianUnavailable(problem)
     changes = _Changes(order, actor)
     changes.add(OrderEvent.Kind.TECHNICIAN, order.technician or "", technician)
     order.technician = technician
@@ -371,3 +392,174 @@ def order_billing_update(*, order: Order, billing: Billing, actor: str) -> Order
         ]
     )
     return changes.announce()
+
+
+# --- Technicians (the installer workspace) -----------------------------------------------------
+
+# The fields of a technician its installer edits (technician_save's `values`).
+TECHNICIAN_FIELDS = ("name", "phone", "email", "technician_type", "is_active")
+
+
+@transaction.atomic
+def technician_save(
+    *, provider: Provider, values: Mapping[str, Any], technician: Technician | None = None
+) -> Technician:
+    """Create a technician of `provider` (or change `technician`) from TECHNICIAN_FIELDS.
+
+    A technician made inactive keeps the orders already assigned to them and gets no new one.
+    Raises ValidationError with field names.
+    """
+    if technician is None:
+        technician = Technician(provider=provider)
+    else:
+        technician = owned_locked(Technician, technician, provider)
+    fields_assign(technician, values, TECHNICIAN_FIELDS)
+    technician.full_clean()
+    technician.save()
+    return technician
+
+
+@transaction.atomic
+def certification_add(
+    *, technician: Technician, name: str, valid_until: date, issuer: str = "", number: str = ""
+) -> TechnicianCertification:
+    """Record a certification a technician holds, valid until the given day (included)."""
+    certification = TechnicianCertification(
+        technician=technician, name=name, issuer=issuer, number=number, valid_until=valid_until
+    )
+    certification.full_clean()
+    certification.save()
+    return certification
+
+
+@transaction.atomic
+def certification_remove(*, certification: TechnicianCertification) -> None:
+    certification.delete()
+
+
+@transaction.atomic
+def technician_user_set(
+    *, provider: Provider, user: AbstractBaseUser, technician: Technician | None
+) -> None:
+    """Make `technician` the technician record `user` signs in as (None: no record): a
+    technician member of the workspace sees the orders assigned to it. Raises ValidationError
+    for another installer's technician or one that already signs in as someone else."""
+    if technician is not None:
+        technician = Technician.objects.select_for_update().get(pk=technician.pk)
+        if technician.provider_id != provider.pk:
+            raise ValidationError({"technician": "This technician works for another installer."})
+        if technician.user_id not in (None, user.pk):
+            raise ValidationError(
+                {"technician": f"{technician.name} already signs in as someone else."}
+            )
+    others = Technician.objects.filter(user=user)
+    if technician is not None:
+        others = others.exclude(pk=technician.pk)
+    others.update(user=None)
+    if technician is not None and technician.user_id != user.pk:
+        technician.user = user
+        technician.save(update_fields=["user"])
+
+
+# --- Homeowners (the web front door) -------------------------------------------------------------
+
+
+@transaction.atomic
+def homeowner_create(*, email: str, name: str = "", password: str | None = None) -> Any:
+    """A homeowner's account, signed in by e-mail (their user name) with a password or a
+    one-time link (no password: `password` None). Raises ValidationError when the e-mail
+    address has an account already."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()
+    email = users.objects.normalize_email(email).lower()
+    if users.objects.filter(email__iexact=email).exists():
+        raise ValidationError(f"{email} has an account already.")
+    first, _, last = name.strip().partition(" ")
+    try:
+        with transaction.atomic():
+            return users.objects.create_user(
+                username=email, email=email, password=password, first_name=first, last_name=last
+            )
+    except IntegrityError:  # the same address signed up at the same moment
+        raise ValidationError(f"{email} has an account already.") from None
+
+
+# --- Appointments and site notes (the installer workspace) --------------------------------------
+
+
+def _technician_busy(
+    order: Order, slots: list[Slot], *, technician: Technician | None = None
+) -> str:
+    """Why the order's technician (or `technician`) cannot take `slots`: another of their
+    appointments overlaps one ('' when none does). Locks the technician's row, so that two
+    bookings of the same person are checked one after the other (the caller is inside
+    transaction.atomic, holding the order's lock)."""
+    technician_id = technician.pk if technician is not None else order.technician_id
+    if technician_id is None or not slots:
+        return ""
+    technician = Technician.objects.select_for_update().get(pk=technician_id)
+    clashes = technician_clashes(
+        technician_ids=[technician.pk], slots=slots, exclude_order_id=order.pk
+    )
+    clash = clashes.get(technician.pk)
+    if clash is None:
+        return ""
+    start = timezone.localtime(clash.slot.start)
+    return (
+        f"{technician.name} is booked then: the {clash.appointment_label.lower()} of "
+        f"{clash.installation_request_id} on {start:%Y-%m-%d} from {start:%H:%M} to "
+        f"{timezone.localtime(clash.slot.end):%H:%M}."
+    )
+
+
+@transaction.atomic
+def order_schedule(
+    *, order: Order, appointment: str, slot: Slot, actor: str, reason: str = ""
+) -> Order:
+    """Book or move one appointment of an order: the site survey (until the work starts) or
+    the installation (until it begins; after the survey). With a technician assigned, the
+    window must be free in their diary: nobody is booked twice. Raises UpdateNotPossible."""
+    order = _locked(order)
+    appointment = Appointment(appointment)
+    survey = appointment == Appointment.SURVEY
+    if appointment not in policies.schedulable(order.status, order.phase):
+        if survey:
+            raise UpdateNotPossible("The site survey can no longer be moved: the work has begun.")
+        raise UpdateNotPossible("The installation can no longer be moved: it has begun.")
+    if survey and order.installation_start and slot.end > order.installation_start:
+        raise UpdateNotPossible(
+            "The site survey must end before the installation starts "
+            f"({timezone.localtime(order.installation_start):%Y-%m-%d %H:%M})."
+        )
+    if not survey and order.survey_end and slot.start < order.survey_end:
+        raise UpdateNotPossible(
+            "The installation must start after the site survey ends "
+            f"({timezone.localtime(order.survey_end):%Y-%m-%d %H:%M})."
+        )
+    if problem := policies.slot_problem(slot):
+        raise UpdateNotPossible(problem)
+    if problem := _technician_busy(order, [slot]):
+        raise UpdateNotPossible(problem)
+    changes = _Changes(order, actor, reason)
+    if (order.survey_start if survey else order.installation_start) is not None:
+        order.scheduling_status = SchedulingStatus.RESCHEDULED
+    elif order.scheduling_status == SchedulingStatus.PENDING:
+        order.scheduling_status = SchedulingStatus.CONFIRMED
+    _appointment_set(order, appointment, slot, changes)
+    return changes.announce()
+
+
+@transaction.atomic
+def order_note_add(*, order: Order, text: str, actor: str) -> OrderEvent:
+    """Keep a site note on the order's timeline (what the technician found, what was agreed).
+
+    A note is the installer's own record: nothing about the order changes, so nobody is told
+    (no order_changed)."""
+    text = text.strip()
+    if not text:
+        raise UpdateNotPossible("Write the note first.")
+    order = _locked(order)
+    return OrderEvent.objects.create(
+        order=order, kind=OrderEvent.Kind.NOTE, to_value="", actor=actor, reason=text
+    )

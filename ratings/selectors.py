@@ -1,13 +1,15 @@
 """Reads of ratings and reputations, shared by every front door."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
-from catalog.models import Provider
-from orders.models import Order, Technician
+from catalog.models import Item, Provider
+from orders.models import Order, OrderItem, Technician
 from ratings.models import Rating, TechnicianReputation
 from ratings.values import STARS
 
@@ -118,3 +120,60 @@ def technician_ratings(*, provider: Provider) -> list[TechnicianRating]:
             )
         )
     return result
+
+
+def _counted_reviews() -> QuerySet[Rating]:
+    """Of every order, its latest Provider or Order rating: the one that counts (see
+    provider_votes, here for any installer)."""
+    newer = Rating.objects.filter(order_id=OuterRef("order_id"), category__in=REVIEWS).filter(
+        Q(rated_at__gt=OuterRef("rated_at"))
+        | Q(rated_at=OuterRef("rated_at"), pk__gt=OuterRef("pk"))
+    )
+    return Rating.objects.filter(category__in=REVIEWS).filter(~Exists(newer))
+
+
+def _readable(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
+    """Ratings with a written text the platform has not hidden."""
+    return ratings.filter(comment_hidden=False).exclude(comment="")
+
+
+def public_reviews(*, provider: Provider, item: Item | None = None) -> QuerySet[Rating]:
+    """The written reviews anyone may read, newest first, with the installer's replies.
+
+    For an installer: the review that counts of each of its orders (one per order), with text
+    not hidden by the platform. For one of its items: those of the orders that included the
+    item, and the ratings of the item itself with text.
+    """
+    reviews = _counted_reviews().filter(provider=provider)
+    if item is not None:
+        ordered = OrderItem.objects.filter(order_id=OuterRef("order_id"), item=item)
+        reviews = Rating.objects.filter(
+            Q(pk__in=reviews.filter(Exists(ordered)).values("pk"))
+            | Q(category=Rating.Category.ITEM, item=item)
+        )
+    return _readable(reviews).order_by("-rated_at", "-pk")
+
+
+def public_review_counts(*, provider_ids: Iterable[int]) -> dict[int, int]:
+    """How many written reviews (as public_reviews lists them) each installer has, in one
+    query; installers without any are left out."""
+    rows = (
+        _readable(_counted_reviews().filter(provider_id__in=list(provider_ids)))
+        .order_by()
+        .values("provider_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["provider_id"]: row["n"] for row in rows}
+
+
+def rating_trend(*, provider: Provider, start: datetime, end: datetime) -> list[dict]:
+    """The installer's reviews that count (provider_votes) given in [start, end), by month:
+    rows {"month", "average", "count"} from one aggregate query."""
+    return list(
+        provider_votes(provider.pk)
+        .filter(rated_at__gte=start, rated_at__lt=end)
+        .annotate(month=TruncMonth("rated_at"))
+        .values("month")
+        .annotate(average=Avg("value"), count=Count("pk"))
+        .order_by("month")
+    )

@@ -46,7 +46,7 @@ from ratings.errors import (
 )
 from ratings.locks import lock_rated
 from ratings.models import Rating, TechnicianReputation
-from ratings.selectors import REVIEWS, provider_votes
+from ratings.selectors import REVIEWS, order_review, provider_votes
 from ratings.values import STARS, mean, rating_value_parse
 
 COMMENT_MAX_LENGTH = 2000
@@ -194,6 +194,24 @@ def rating_submit(
         order=order, category=category, value=value, entity_id=entity_id, comment=comment
     )
     return ratings_submit(entries=[entry], channel=channel, buyer_reference=buyer_reference)[0]
+
+
+def order_review_submit(
+    *, order: Order, value: Decimal | str | int | float, comment: str | None = None
+) -> Rating:
+    """Review a whole order as its own buyer (from the tracking or the order page): rating it
+    again replaces the review that counts (order_review, a Provider or an Order rating),
+    else it is an Order rating."""
+    review = order_review(order=order)
+    return rating_submit(
+        order=order,
+        category=review.category if review else Rating.Category.ORDER,
+        entity_id=review.entity_id if review else "",
+        value=value,
+        comment=comment,
+        channel=order.channel,
+        buyer_reference=order.buyer_reference,
+    )
 
 
 def rating_comment(*, rating: Rating, comment: str, submission_id: UUID | None = None) -> Rating:

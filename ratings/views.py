@@ -11,12 +11,10 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from orders.selectors import order_by_tracking_token
+from orders.selectors import order_by_tracking_token, public_events
 from ratings.errors import RatingError
 from ratings.forms import FeedbackForm, OrderRatingForm
-from ratings.models import Rating
-from ratings.selectors import order_review
-from ratings.services import rating_comment, rating_submit
+from ratings.services import order_review_submit, rating_comment
 from ratings.tokens import rating_for_feedback_token
 
 
@@ -32,22 +30,15 @@ def order_rate(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such order.")
     form = OrderRatingForm(request.POST)
     if form.is_valid():
-        review = order_review(order=order)
         try:
-            rating_submit(
-                order=order,
-                category=review.category if review else Rating.Category.ORDER,
-                entity_id=review.entity_id if review else "",
-                value=form.cleaned_data["value"],
-                comment=form.cleaned_data["comment"],
-                channel=order.channel,
-                buyer_reference=order.buyer_reference,
+            order_review_submit(
+                order=order, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"]
             )
         except RatingError as exc:
             form.add_error(None, str(exc))
         else:
             return redirect(reverse("orders:track", args=[token]) + "#review")
-    context = {"order": order, "events": order.events.all(), "rating_form": form}
+    context = {"order": order, "events": public_events(order), "rating_form": form}
     return render(request, "orders/track.html", context, status=400)
 
 

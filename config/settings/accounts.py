@@ -10,3 +10,4 @@ LOGOUT_REDIRECT_URL = "/"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sunbeckn <no-reply@sunbeckn.local>")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
+AUTHENTICATION_BACKENDS = ["config.auth.EmailBackend"]

@@ -1,10 +1,15 @@
+import itertools
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.models import AbstractBaseUser
+from django.test import Client
 
-from catalog.models import Category, Fulfillment, Item, Provider, ServiceLocation
-from catalog.services import taxonomy_ensure
+from catalog.models import Category, Fulfillment, Item, Provider, ProviderMember, ServiceLocation
+from catalog.services import member_add, taxonomy_ensure
 from catalog.taxonomy import LocationType
+
+_member_numbers = itertools.count(1)
 
 
 def category(code: str) -> Category:
@@ -68,3 +73,28 @@ class ItemFactory(factory.django.DjangoModelFactory):
     def fulfillments(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create:
             self.fulfillments.set(extracted or [FulfillmentFactory(provider=self.provider)])
+
+
+def member(
+    provider: Provider,
+    role: str = ProviderMember.Role.OWNER,
+    *,
+    email: str = "",
+    name: str = "",
+) -> ProviderMember:
+    """A person with `role` in `provider`'s team (catalog.services.member_add), by default with
+    an address and a name of their own."""
+    number = next(_member_numbers)
+    return member_add(
+        provider=provider,
+        email=email or f"{role.lower()}{number}@installer{provider.pk}.example.com",
+        role=role,
+        name=name or f"{role.title()} {number}",
+    )
+
+
+def client_of(user: AbstractBaseUser) -> Client:
+    """A test client signed in as `user`."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,73 @@
+"""The callback log of an order in the installer workspace: every message owed to the buyer
+app that placed it, its delivery attempts and last error, and a retry for one given up on.
+
+Scoped like every workspace page: the order must be one of the member's (404 otherwise), and
+only those who run the orders (owner, dispatcher) see it.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+
+from beckn import selectors, services
+from beckn.models import OutboundMessage
+from catalog.models import ProviderMember
+from catalog.tenancy import installer_view
+from orders.models import Order
+from orders.selectors import member_order
+
+
+def _render_log(
+    request: HttpRequest, order: Order, notice: str = "", error: str = ""
+) -> HttpResponse:
+    callbacks = list(selectors.order_callbacks(order)[: selectors.ORDER_CALLBACKS_SHOWN])
+    context = {
+        "order": order,
+        "link": selectors.order_link(order),
+        "callbacks": callbacks,
+        "notice": notice,
+        "error": error,
+    }
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "workspace/orders/_callbacks.html", context)
+    return render(request, "workspace/order_callbacks.html", {**context, "nav": "board"})
+
+
+def _check_role(request: HttpRequest) -> None:
+    if request.member.role == ProviderMember.Role.TECHNICIAN:  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+@installer_view("orders.view_order")
+def order_callbacks(request: HttpRequest, pk: int) -> HttpResponse:
+    """The log, as a partial the order's page loads (and reloads after each change)."""
+    order = member_order(member=request.member, order_id=pk)  # type: ignore[attr-defined]
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    _check_role(request)
+    return _render_log(request, order)
+
+
+@installer_view("orders.change_order")
+def order_callback_retry(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
+    """Give a dead callback a new round of attempts."""
+    order = member_order(member=request.member, order_id=pk)  # type: ignore[attr-defined]
+    callback = get_object_or_404(selectors.order_callbacks(order), pk=message_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _check_role(request)
+    if callback.status == OutboundMessage.Status.DEAD:
+        services.callback_retry(outbound_id=callback.pk)
+        notice, error = f"The {callback.action} callback is queued again.", ""
+    else:
+        notice = ""
+        error = f"The {callback.action} callback is {callback.get_status_display().lower()}: "
+        error += "only one given up on can be retried."
+    if request.headers.get("HX-Request") == "true":
+        return _render_log(request, order, notice=notice, error=error)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, notice)
+    return redirect("workspace:order", pk=pk)
