@@ -15,7 +15,7 @@ from rest_framework import serializers
 from beckn import mapping
 from beckn import serializers as beckn_serializers
 from beckn.models import OrderLink
-from beckn.services import order_link_create
+from beckn.services import order_link_create, search_listing_record
 from catalog.models import Provider
 from catalog.selectors import offer_search
 from documents.selectors import FormOffer, confirm_check, transaction_form
@@ -125,7 +125,9 @@ def _placed(order: Order) -> JSON:
 
 def answer_search(request: JSON) -> JSON:
     query = mapping.offer_query(request["message"]["intent"])
-    return mapping.catalog_message(offer_search(query, limit=settings.BECKN_SEARCH_MAX_ITEMS))
+    providers = offer_search(query, limit=settings.BECKN_SEARCH_MAX_ITEMS)
+    search_listing_record(context=request["context"], providers=providers)
+    return mapping.catalog_message(providers)
 
 
 def _document_forms(request: JSON, items: list[Any]) -> dict[int, FormOffer]:

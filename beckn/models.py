@@ -156,6 +156,11 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     locked_until = models.DateTimeField(null=True, blank=True)
+    awaiting_slot = models.BooleanField(
+        default=False,
+        help_text="Due, but its BAP had as many deliveries under way as allowed: the next "
+        "delivery to that BAP to finish hands it the free slot.",
+    )
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_excerpt = models.TextField(blank=True)
     last_error = models.TextField(blank=True)
@@ -167,6 +172,18 @@ class OutboundMessage(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="beckn_outbox_due"),
             models.Index(fields=["transaction_id"]),
+            # Partial: rows enter them only when the worker leases or defers them, so the
+            # request path's INSERT does not maintain them.
+            models.Index(
+                fields=["bap_id"],
+                condition=models.Q(locked_until__isnull=False),
+                name="beckn_outbox_leased",
+            ),
+            models.Index(
+                fields=["bap_id", "next_attempt_at"],
+                condition=models.Q(awaiting_slot=True),
+                name="beckn_outbox_awaiting",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -221,3 +238,28 @@ class NetworkSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id}|{self.unique_key_id} at {self.registry_url} ({self.status})"
+
+
+class SearchListing(models.Model):
+    """A provider that an on_search we composed listed, once per buyer-app transaction: the
+    first step of the installer's search -> select -> confirm funnel (beckn.selectors)."""
+
+    provider = models.ForeignKey(
+        "catalog.Provider", on_delete=models.CASCADE, related_name="search_listings"
+    )
+    bap_id = models.CharField(max_length=255)
+    transaction_id = models.CharField(max_length=255)
+    listed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-listed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "bap_id", "transaction_id"],
+                name="beckn_search_listing_once_per_transaction",
+            ),
+        ]
+        indexes = [models.Index(fields=["provider", "listed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.provider} listed for {self.bap_id} ({self.transaction_id})"

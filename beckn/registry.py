@@ -2,7 +2,9 @@
 
 With BECKN_REGISTRY_URL set, keys are looked up with `POST <registry>/lookup` and cached (the
 Django cache: Redis in production) for BECKN_REGISTRY_CACHE_SECONDS; a registry that is down or
-slow falls back on a cached key that is still valid. Without it, the Subscriber table is used.
+slow falls back on a cached key that is still valid. Each process also keeps the entries it read
+in memory, trusted no longer than the shared copy (same fetch time), so that a busy BAP's key is
+not read from Redis on every request. Without a registry, the Subscriber table is used.
 """
 
 import logging
@@ -19,6 +21,9 @@ from beckn.models import Subscriber, SubscriberKey
 
 logger = logging.getLogger(__name__)
 CACHE_MAX_SECONDS = 24 * 3600
+LOCAL_CACHE_MAX_ENTRIES = 1024
+# This process's copies of shared cache entries: name -> {"fetched_at": ..., "key": {...}}.
+_local_cache: dict[str, dict] = {}
 
 
 class KeyLookupError(Exception):
@@ -86,17 +91,41 @@ def _cache_get(name: str) -> dict | None:
 
 
 def _cache_set(name: str, value: dict, timeout: float) -> None:
+    _local_remember(name, value)
     try:
         cache.set(name, value, timeout=max(1, int(timeout)))
     except Exception as exc:
         logger.warning("Key cache unavailable: %s", exc)
 
 
+def _local_remember(name: str, value: dict) -> None:
+    if len(_local_cache) >= LOCAL_CACHE_MAX_ENTRIES:
+        _local_cache.clear()
+    _local_cache[name] = value
+
+
+def local_cache_clear() -> None:
+    """Forget this process's copies of cached keys (the shared cache keeps its own)."""
+    _local_cache.clear()
+
+
+def _fresh(cached: dict | None, now: float) -> bool:
+    """Whether a cached entry may be used without asking the registry again."""
+    if not cached or now - cached["fetched_at"] >= settings.BECKN_REGISTRY_CACHE_SECONDS:
+        return False
+    valid_until = cached["key"]["valid_until"]
+    return valid_until is None or valid_until > now
+
+
 def _registry_key(subscriber_id: str, unique_key_id: str, role: str) -> ParticipantKey:
     name = _cache_key(role, subscriber_id, unique_key_id)
-    cached = _cache_get(name)
     now = time.time()
-    if cached and now - cached["fetched_at"] < settings.BECKN_REGISTRY_CACHE_SECONDS:
+    local = _local_cache.get(name)
+    if _fresh(local, now):
+        return ParticipantKey(**local["key"])
+    cached = _cache_get(name)
+    if _fresh(cached, now):
+        _local_remember(name, cached)
         return ParticipantKey(**cached["key"])
     try:
         key = _registry_lookup(subscriber_id, unique_key_id, role)

@@ -1,28 +1,38 @@
 """Writes of the Beckn adapter: the message log, the outbox, and callback delivery."""
 
+import contextlib
+import functools
 import json
 import logging
 import random
+import threading
+import time
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import requests
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
 from beckn import mapping, signing
 from beckn.keys import our_identity
-from beckn.models import InboundMessage, OrderLink, OutboundMessage
+from beckn.models import InboundMessage, OrderLink, OutboundMessage, SearchListing
+from catalog.models import Provider
 from orders.models import Order
 from orders.selectors import order_detail
 
 logger = logging.getLogger(__name__)
 JSON = dict[str, Any]
 EXCERPT_CHARS = 2000
+OUTBOX_SWEEP_LIMIT = 1000  # callbacks enqueued by one sweep (the next one takes the rest)
+# How long one worker thread goes on delivering the callbacks of a BAP that await a delivery
+# slot, one after the other, before it hands the slot on through the broker.
+LANE_SECONDS = 2.0
+_thread_state = threading.local()  # each worker thread's HTTP session (_http_session)
 
 
 @dataclass(frozen=True)
@@ -56,11 +66,14 @@ def request_reject(
     )
 
 
-def request_accept(*, action: str, body: JSON, signer: str) -> InboundMessage:
-    """Log an ACKed request and put its callback in the outbox, in one transaction.
+def request_accept(*, action: str, body: JSON, signer: str) -> int | None:
+    """Log an ACKed request and put its callback in the outbox, atomically; then ask the worker
+    to deliver it. Returns the callback's outbox id, or None for a duplicate.
 
-    A request already accepted (same bap_id, action and message_id) is logged as a duplicate
-    and has no further effect; the database's unique constraint decides, even under races.
+    Both rows are written together or not at all: on PostgreSQL by one statement (one round
+    trip, atomic by itself), elsewhere by two INSERTs in one transaction. A request already
+    accepted (same bap_id, action and message_id) is logged as a duplicate and has no further
+    effect; the database's unique constraint decides, even under races.
     """
     context = body["context"]
     fields = {
@@ -73,36 +86,103 @@ def request_accept(*, action: str, body: JSON, signer: str) -> InboundMessage:
         "body": body,
         "http_status": 200,
     }
+    inbound = InboundMessage(outcome=InboundMessage.Outcome.ACCEPTED, **fields)
+    outbound = OutboundMessage(
+        action=f"on_{action}",
+        bap_id=context["bap_id"],
+        target_url=mapping.callback_url(context["bap_uri"], action),
+        transaction_id=context["transaction_id"],
+        message_id=context["message_id"],
+    )
     try:
-        with transaction.atomic():
-            inbound = InboundMessage.objects.create(
-                outcome=InboundMessage.Outcome.ACCEPTED, **fields
-            )
-            outbound = OutboundMessage.objects.create(
-                action=f"on_{action}",
-                request=inbound,
-                bap_id=context["bap_id"],
-                target_url=mapping.callback_url(context["bap_uri"], action),
-                transaction_id=context["transaction_id"],
-                message_id=context["message_id"],
-            )
-            transaction.on_commit(lambda: callback_enqueue(outbound_id=outbound.pk))
+        if connection.vendor == "postgresql":
+            outbound_id = _insert_request_with_callback(inbound, outbound)
+        else:
+            with transaction.atomic():
+                inbound.save(force_insert=True)
+                outbound.request = inbound
+                outbound.save(force_insert=True)
+            outbound_id = outbound.pk
     except IntegrityError:
-        return InboundMessage.objects.create(outcome=InboundMessage.Outcome.DUPLICATE, **fields)
-    return inbound
+        InboundMessage.objects.create(outcome=InboundMessage.Outcome.DUPLICATE, **fields)
+        return None
+    transaction.on_commit(lambda: callback_enqueue(outbound_id=outbound_id))
+    return outbound_id
 
 
-def callback_enqueue(*, outbound_id: int, countdown: float | None = None) -> None:
-    """Ask the worker to deliver a callback. Never raises: if the broker is unreachable the
-    outbox sweep delivers it later."""
+def _insert_request_with_callback(inbound: InboundMessage, outbound: OutboundMessage) -> int:
+    """INSERT a request's log row and its callback's outbox row with one PostgreSQL statement
+    (the outbox row's `request` is the log row's new id); returns the outbox row's id."""
+    inbound_fields, outbound_fields, sql = _request_with_callback_sql()
+    params = [f.get_db_prep_save(f.pre_save(inbound, True), connection) for f in inbound_fields]
+    params += [f.get_db_prep_save(f.pre_save(outbound, True), connection) for f in outbound_fields]
+    # In autocommit mode the statement is its own transaction; inside the caller's transaction
+    # a savepoint keeps that transaction usable when the statement fails (a duplicate).
+    savepoint = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with savepoint, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+@functools.cache
+def _request_with_callback_sql() -> tuple[list[Field], list[Field], str]:
+    """The fields written and the statement of _insert_request_with_callback, built once from
+    the models (every column is given: a raw INSERT does not apply Django's defaults)."""
+    quote = connection.ops.quote_name
+
+    def columns(model: type[models.Model], exclude: str = "") -> list[Field]:
+        return [f for f in model._meta.concrete_fields if not f.primary_key and f.name != exclude]
+
+    inbound_fields = columns(InboundMessage)
+    outbound_fields = columns(OutboundMessage, exclude="request")
+    request_column = OutboundMessage._meta.get_field("request").column
+    inbound_pk = quote(InboundMessage._meta.pk.column)
+    inbound_columns = ", ".join(quote(f.column) for f in inbound_fields)
+    outbound_columns = ", ".join(
+        [*(quote(f.column) for f in outbound_fields), quote(request_column)]
+    )
+    inbound_values = ", ".join(["%s"] * len(inbound_fields))
+    outbound_values = ", ".join(
+        ["%s"] * len(outbound_fields) + [f"(SELECT {inbound_pk} FROM inbound)"]  # noqa: S608
+    )
+    # Table and column names come from the models, quoted; every value is a parameter.
+    sql = (
+        f"WITH inbound AS (INSERT INTO {quote(InboundMessage._meta.db_table)} "  # noqa: S608
+        f"({inbound_columns}) VALUES ({inbound_values}) RETURNING {inbound_pk}) "
+        f"INSERT INTO {quote(OutboundMessage._meta.db_table)} ({outbound_columns}) "
+        f"VALUES ({outbound_values}) RETURNING {quote(OutboundMessage._meta.pk.column)}"
+    )
+    return inbound_fields, outbound_fields, sql
+
+
+def callback_enqueue(
+    *, outbound_id: int, countdown: float | None = None, lease: datetime | None = None
+) -> None:
+    """Ask the worker to deliver a callback (in the delivery slot it holds until `lease`, if
+    given). Never raises: if the broker is unreachable the outbox sweep delivers it later."""
     from beckn.tasks import deliver_callback
 
+    args = (outbound_id,) if lease is None else (outbound_id, lease.isoformat())
     try:
-        deliver_callback.apply_async((outbound_id,), countdown=countdown)
+        deliver_callback.apply_async(args, countdown=countdown)
     except Exception as exc:
         logger.warning(
             "Broker unavailable (%s); callback %s waits for the outbox sweep", exc, outbound_id
         )
+        if countdown is None:
+            _message_lost(outbound_id)
+
+
+def _message_lost(outbound_id: int) -> None:
+    """A due callback's message could not be published: date it back, so that the next sweep
+    takes it at once rather than after a sweep period (see outbox_sweep)."""
+    overdue = timezone.now() - timedelta(seconds=settings.BECKN_OUTBOX_SWEEP_SECONDS)
+    try:
+        OutboundMessage.objects.filter(
+            pk=outbound_id, status=OutboundMessage.Status.PENDING, next_attempt_at__gt=overdue
+        ).update(next_attempt_at=overdue)
+    except DatabaseError as exc:
+        logger.warning("Could not mark callback %s for the sweep: %s", outbound_id, exc)
 
 
 def _compose(outbound: OutboundMessage) -> JSON:
@@ -181,58 +261,140 @@ def _lease_seconds() -> float:
     return settings.BECKN_CALLBACK_CONNECT_TIMEOUT + settings.BECKN_CALLBACK_READ_TIMEOUT + 5
 
 
-def _claim(outbound_id: int) -> bool | None:
-    """Take the right to attempt a due callback now.
+def _take_turns(bap_id: str) -> None:
+    """Inside a transaction: wait for the other claims and hand-offs of `bap_id`'s callbacks,
+    so that its count of deliveries under way cannot be overrun. (On SQLite the transaction
+    already holds the database's write lock.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [bap_id])
 
-    False if it is not due or another worker holds it; None if its BAP already has
+
+def _in_flight(bap_id: str, now: datetime, exclude: int | None = None) -> int:
+    """Deliveries to `bap_id` under way: callbacks whose lease has not run out."""
+    leased = OutboundMessage.objects.filter(
+        bap_id=bap_id, status=OutboundMessage.Status.PENDING, locked_until__gt=now
+    )
+    if exclude is not None:
+        leased = leased.exclude(pk=exclude)
+    return leased.count()
+
+
+def _due(now: datetime) -> QuerySet[OutboundMessage]:
+    """Callbacks to attempt now that nobody is attempting."""
+    return OutboundMessage.objects.filter(
+        status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
+    ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+
+
+def _claim(outbound_id: int) -> int | None:
+    """Take a delivery slot of its BAP to attempt a due callback now; returns the id of the
+    callback this worker is to deliver in it, or None.
+
+    None if it is not due or another worker holds it. If its BAP already has
     BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP deliveries under way (a slow or dead BAP must not
-    hold every worker while other BAPs wait)."""
+    hold every worker while other BAPs wait), the callback is marked as awaiting a slot, and
+    the first of those deliveries to end hands it one (_hand_off_slots): None too, unless a
+    delivery ended meanwhile; then its slot is ours, for the oldest callback awaiting one."""
     bap_id = OutboundMessage.objects.filter(pk=outbound_id).values_list("bap_id", flat=True).first()
-    with transaction.atomic():
-        # Claims for one BAP take turns, so that its in-flight count cannot be overrun.
-        # (On SQLite the transaction already holds the database's write lock.)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [bap_id or ""])
-        now = timezone.now()
-        in_flight = OutboundMessage.objects.filter(
-            bap_id=bap_id, status=OutboundMessage.Status.PENDING, locked_until__gt=now
-        ).exclude(pk=outbound_id)
-        if in_flight.count() >= settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP:
-            return None
-        claimed = (
-            OutboundMessage.objects.filter(
-                pk=outbound_id, status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
-            )
-            .filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-            .update(locked_until=now + timedelta(seconds=_lease_seconds()))
-        )
-    return claimed == 1
-
-
-def callback_deliver(*, outbound_id: int) -> float | None:
-    """Make one delivery attempt of a callback from the outbox.
-
-    Returns the number of seconds after which to try again, or None when there is nothing
-    more to do now: sent, given up, not due, delivered by someone else, or waiting for its
-    BAP to have a free slot (then the delivery that frees it, or the sweep, enqueues it).
-    """
-    claimed = _claim(outbound_id)
-    if not claimed:
+    if bap_id is None:
         return None
-    outbound = OutboundMessage.objects.select_related("request").get(pk=outbound_id)
-    try:
-        return _attempt(outbound)
-    finally:
-        _enqueue_waiting(bap_id=outbound.bap_id, exclude=outbound_id)
+    limit = settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP
+    with transaction.atomic():
+        _take_turns(bap_id)
+        now = timezone.now()
+        due = _due(now).filter(pk=outbound_id)
+        if _in_flight(bap_id, now, exclude=outbound_id) < limit:
+            lease = now + timedelta(seconds=_lease_seconds())
+            return outbound_id if due.update(locked_until=lease, awaiting_slot=False) else None
+        deferred = due.update(awaiting_slot=True)
+    # A delivery that ended after our count but before our commit found no callback awaiting
+    # (it looks without waiting for its turn): its slot is ours to use.
+    if deferred and _in_flight(bap_id, timezone.now()) < limit:
+        handed = _hand_off_slots(bap_id=bap_id, keep_first=True)
+        return handed[0] if handed else None
+    return None
 
 
-def _enqueue_waiting(*, bap_id: str, exclude: int) -> None:
-    """A delivery to `bap_id` is over: let its next due callbacks have the free slots."""
-    for outbound_id in outbox_due(
-        bap_id=bap_id, limit=settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP, exclude=exclude
-    ):
-        callback_enqueue(outbound_id=outbound_id)
+def callback_deliver(*, outbound_id: int, lease: datetime | None = None) -> None:
+    """Make a delivery attempt of a callback from the outbox, and schedule its retry if it
+    must be retried; with `lease`, in the delivery slot handed to it (_hand_off_slots).
+
+    Nothing happens if it is not due or someone else delivers it; if its BAP has no free
+    delivery slot, it awaits one. After the attempt, the slot goes straight to the oldest
+    callback of the same BAP awaiting one, which this thread then delivers, and so on for up
+    to LANE_SECONDS (a lane: no broker round trip between a busy BAP's callbacks); after that
+    the slot is handed on through the broker, so that other BAPs' messages get a thread.
+    """
+    if lease is None:
+        first = _claim(outbound_id)
+    else:
+        first = outbound_id if _take_slot(outbound_id, lease) else None
+    if first is None:
+        return
+    outbound: OutboundMessage | None = OutboundMessage.objects.select_related("request").get(
+        pk=first
+    )
+    lane_ends = time.monotonic() + LANE_SECONDS
+    while outbound is not None:
+        retry_in = _attempt(outbound)
+        if retry_in is not None:
+            callback_enqueue(outbound_id=outbound.pk, countdown=retry_in)
+        outbound = _next_in_lane(outbound.bap_id, keep_going=time.monotonic() < lane_ends)
+
+
+def _next_in_lane(bap_id: str, *, keep_going: bool) -> OutboundMessage | None:
+    """A delivery to `bap_id` is over and its slot free: the callback awaiting a slot that
+    this thread delivers next (if `keep_going`), holding that slot; any other free slot is
+    handed on. Usually no callback awaits one, which one indexed query tells."""
+    if not OutboundMessage.objects.filter(bap_id=bap_id, awaiting_slot=True).exists():
+        return None
+    handed = _hand_off_slots(bap_id=bap_id, keep_first=keep_going)
+    if not (keep_going and handed):
+        return None
+    return OutboundMessage.objects.select_related("request").get(pk=handed[0])
+
+
+def _take_slot(outbound_id: int, lease: datetime) -> bool:
+    """Take the delivery slot handed to a callback: its lease, unless that ran out and another
+    worker claimed the callback since."""
+    renewed = timezone.now() + timedelta(seconds=_lease_seconds())
+    return (
+        OutboundMessage.objects.filter(
+            pk=outbound_id, status=OutboundMessage.Status.PENDING, locked_until=lease
+        ).update(locked_until=renewed)
+        == 1
+    )
+
+
+def _hand_off_slots(*, bap_id: str, keep_first: bool = False) -> list[int]:
+    """Hand the free delivery slots of `bap_id` to its callbacks awaiting one, oldest first,
+    and enqueue those (with `keep_first`, the first is left to the caller to deliver). A slot
+    is handed over, not freed: the callback is leased on the spot, so that no newer callback
+    takes the slot before its message reaches a worker; each deferred callback is thus
+    enqueued once more, and only once. Returns their ids."""
+    with transaction.atomic():
+        _take_turns(bap_id)
+        now = timezone.now()
+        free = settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP - _in_flight(bap_id, now)
+        if free <= 0:
+            return []
+        waiting = list(
+            _due(now)
+            .filter(bap_id=bap_id, awaiting_slot=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:free]
+        )
+        if waiting:
+            lease = now + timedelta(seconds=_lease_seconds())
+            OutboundMessage.objects.filter(pk__in=waiting).update(
+                awaiting_slot=False, locked_until=lease
+            )
+            for outbound_id in waiting[1:] if keep_first else waiting:
+                transaction.on_commit(
+                    functools.partial(callback_enqueue, outbound_id=outbound_id, lease=lease)
+                )
+    return waiting
 
 
 def _attempt(outbound: OutboundMessage) -> float | None:
@@ -248,7 +410,7 @@ def _attempt(outbound: OutboundMessage) -> float | None:
         update["last_error"] = f"Cannot compose the callback: {type(exc).__name__}: {exc}"
         return _record_attempt(outbound, update, retryable=True)
     try:
-        response = requests.post(
+        response = _http_session().post(
             outbound.target_url,
             data=body,
             headers={"Content-Type": "application/json", "Authorization": authorization},
@@ -271,6 +433,16 @@ def _attempt(outbound: OutboundMessage) -> float | None:
         if not retryable:
             update["status"] = OutboundMessage.Status.DEAD
     return _record_attempt(outbound, update, retryable=retryable)
+
+
+def _http_session() -> requests.Session:
+    """This thread's HTTP session: its connections to the BAPs stay open from one callback to
+    the next (a new TCP connection, or TLS handshake, per callback costs both sides more than
+    the callback itself)."""
+    session = getattr(_thread_state, "session", None)
+    if session is None:
+        session = _thread_state.session = requests.Session()
+    return session
 
 
 def _signed(payload: JSON) -> tuple[bytes, str]:
@@ -307,18 +479,32 @@ def _record_attempt(outbound: OutboundMessage, update: JSON, *, retryable: bool)
     return retry_in
 
 
-def outbox_due(*, limit: int = 1000, bap_id: str = "", exclude: int | None = None) -> list[int]:
-    """Callbacks that are due and not being delivered (of one BAP, if given), oldest first:
-    what the sweep re-enqueues."""
+def outbox_sweep(*, overdue_seconds: float) -> int:
+    """Enqueue again the callbacks that no message or delivery will bring to the worker: after
+    a crash, a lost broker message, a broker outage or a restart. Returns how many.
+
+    Those due for at least `overdue_seconds` and neither under way nor awaiting a slot are
+    enqueued (due more recently, their message is most likely still on its way); callbacks
+    awaiting a slot of a BAP that has free slots (the deliveries that held them died) are
+    handed those slots.
+    """
     now = timezone.now()
-    due = OutboundMessage.objects.filter(
-        status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
-    ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
-    if bap_id:
-        due = due.filter(bap_id=bap_id)
-    if exclude is not None:
-        due = due.exclude(pk=exclude)
-    return list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    lost = list(
+        _due(now)
+        .filter(awaiting_slot=False, next_attempt_at__lte=now - timedelta(seconds=overdue_seconds))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:OUTBOX_SWEEP_LIMIT]
+    )
+    for outbound_id in lost:
+        callback_enqueue(outbound_id=outbound_id)
+    waiting_baps = (
+        OutboundMessage.objects.filter(awaiting_slot=True, status=OutboundMessage.Status.PENDING)
+        .order_by()
+        .values_list("bap_id", flat=True)
+        .distinct()
+    )
+    handed_off = sum(len(_hand_off_slots(bap_id=bap_id)) for bap_id in list(waiting_baps))
+    return len(lost) + handed_off
 
 
 def callback_retry(*, outbound_id: int) -> None:
@@ -330,3 +516,21 @@ def callback_retry(*, outbound_id: int) -> None:
         locked_until=None,
     )
     transaction.on_commit(lambda: callback_enqueue(outbound_id=outbound_id))
+
+
+def search_listing_record(*, context: JSON, providers: list[Provider]) -> None:
+    """Remember which providers an on_search listed in the buyer app's transaction (once per
+    transaction and provider; one INSERT, inside the transaction that composes the callback)."""
+    if not providers:
+        return
+    SearchListing.objects.bulk_create(
+        [
+            SearchListing(
+                provider=provider,
+                bap_id=context["bap_id"],
+                transaction_id=context["transaction_id"],
+            )
+            for provider in providers
+        ],
+        ignore_conflicts=True,
+    )

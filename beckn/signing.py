@@ -5,6 +5,7 @@ Pure functions over bytes and strings; nothing here touches the database or sett
 
 import base64
 import binascii
+import functools
 import hashlib
 import re
 import time
@@ -147,7 +148,7 @@ def check_times(header: SignatureHeader, *, now: int | None = None, skew: int = 
 def verify(header: SignatureHeader, body: bytes, public_key: str) -> None:
     """Check the signature over `body` against a base64 Ed25519 public key."""
     try:
-        verify_key = VerifyKey(base64.b64decode(public_key, validate=True))
+        verify_key = _verify_key(public_key)
         signature = base64.b64decode(header.signature, validate=True)
     except (binascii.Error, ValueError, CryptoError) as exc:
         raise SignatureError("The signature or the public key is not valid base64.") from exc
@@ -158,3 +159,9 @@ def verify(header: SignatureHeader, body: bytes, public_key: str) -> None:
         verify_key.verify(message.encode(), signature)
     except (BadSignatureError, CryptoError, ValueError):
         raise SignatureError("The signature does not match the body.") from None
+
+
+@functools.lru_cache(maxsize=1024)
+def _verify_key(public_key: str) -> VerifyKey:
+    """The Ed25519 key of a base64 public key (the same few keys verify most requests)."""
+    return VerifyKey(base64.b64decode(public_key, validate=True))

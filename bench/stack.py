@@ -66,8 +66,9 @@ def quiet_disconnects(*servers: Any) -> None:
         httpd.handle_error = handle_error
 
 
-def _group_alive(pgid: int) -> bool:
-    """Whether any process of the group is alive (zombies, which hold nothing, excepted)."""
+def _group_pids(pgid: int) -> list[int]:
+    """The processes of the group that are alive (zombies, which hold nothing, excepted)."""
+    pids = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -77,8 +78,13 @@ def _group_alive(pgid: int) -> bool:
         except (OSError, IndexError):
             continue
         if int(fields[2]) == pgid and fields[0] != "Z":
-            return True
-    return False
+            pids.append(int(entry.name))
+    return pids
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group is alive (zombies, which hold nothing, excepted)."""
+    return bool(_group_pids(pgid))
 
 
 class StackError(RuntimeError):
@@ -170,6 +176,7 @@ class Stack:
         if process is not None:
             pgid = process.pid  # start_new_session: the leader's pid is the group id
             self._signal_group(pgid, signal.SIGTERM)
+            self._signal_group(pgid, signal.SIGCONT)  # a paused worker must see the SIGTERM
             deadline = time.monotonic() + self.stop_timeout
             while time.monotonic() < deadline and (process.poll() is None or _group_alive(pgid)):
                 time.sleep(0.1)
@@ -204,6 +211,41 @@ class Stack:
         while _group_alive(pgid) and time.monotonic() < deadline:
             time.sleep(0.05)
         self._log(f"stack: process group {pgid} killed (SIGKILL)")
+
+    def processes(self) -> dict[int, str]:
+        """pid -> command line of every live process of the stack's group (web, worker...)."""
+        if self.process is None:
+            return {}
+        found = {}
+        for pid in _group_pids(self.process.pid):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    found[pid] = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+        return found
+
+    def worker_pids(self) -> list[int]:
+        """The Celery worker's processes (with the threads pool, one)."""
+        return [
+            pid for pid, cmd in self.processes().items() if " worker" in cmd and "celery" in cmd
+        ]
+
+    def web_pids(self) -> list[int]:
+        """gunicorn's master and workers."""
+        return [pid for pid, cmd in self.processes().items() if "gunicorn" in cmd]
+
+    def pause_worker(self) -> None:
+        """SIGSTOP the Celery worker: tasks wait in the broker, callbacks in the outbox, and
+        the worker uses no CPU (benchmarks of the ACK path alone). `resume_worker` undoes it."""
+        for pid in self.worker_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGSTOP)
+
+    def resume_worker(self) -> None:
+        for pid in self.worker_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     @property
     def running(self) -> bool:

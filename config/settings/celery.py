@@ -6,6 +6,8 @@ _redis_url = env.str("REDIS_URL", default="")
 
 if _redis_url:
     CELERY_BROKER_URL = _redis_url
+    if _redis_url.startswith("redis://"):  # (rediss:// keeps kombu's own transport and its TLS)
+        CELERY_BROKER_TRANSPORT = "config.redis_broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 600,
         "socket_timeout": 2,

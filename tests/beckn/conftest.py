@@ -10,6 +10,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from beckn import encryption
+from beckn import registry as registry_module
 from beckn.peers import CheckedCallbackServer, SubscribingRegistry
 from config.env import BASE_DIR
 
@@ -88,5 +89,7 @@ def registry(
         settings.BECKN_REGISTRY_SIGNING_PUBLIC_KEY = server.identity.public_key
         settings.BECKN_SUBSCRIBER_URL = f"{live_server.url}/beckn"
         cache.clear()
+        registry_module.local_cache_clear()
         yield server
     cache.clear()
+    registry_module.local_cache_clear()

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from beckn import registry as registry_module
 from beckn.models import OutboundMessage
 from beckn.peers import BapIdentity, CallbackServer, Registry, encode
 from tests.conftest import now_rfc3339
@@ -21,8 +22,10 @@ def registry(settings: object) -> Iterator[Registry]:
         settings.BECKN_REGISTRY_URL = server.url
         settings.BECKN_REGISTRY_TIMEOUT = 0.5
         cache.clear()
+        registry_module.local_cache_clear()
         yield server
     cache.clear()
+    registry_module.local_cache_clear()
 
 
 @pytest.fixture
@@ -133,3 +136,31 @@ def test_callbacks_only_go_under_the_registered_url(
     response = search(client, identity, "http://127.0.0.1:1/elsewhere")
     assert response.status_code == 401
     assert "bap_uri" in response.json()["error"]["message"]
+
+
+def test_a_key_read_once_is_kept_by_the_process_while_the_cache_trusts_it(
+    client: Client, registry: Registry, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    cache.clear()  # the shared copy is gone; the registry is down
+    registry.available = False
+
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    assert len(registry.lookups) == 1
+
+
+def test_the_process_does_not_keep_a_key_longer_than_the_cache_would(
+    client: Client,
+    registry: Registry,
+    identity: BapIdentity,
+    callback_server: CallbackServer,
+    settings: object,
+) -> None:
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    settings.BECKN_REGISTRY_CACHE_SECONDS = 0  # every cached answer is due for a refresh
+    registry.entries.clear()  # and the registry no longer knows the key
+
+    response = search(client, identity, callback_server.bap_uri)
+
+    assert response.status_code == 401
+    assert "no usable key" in response.json()["error"]["message"]

@@ -5,12 +5,14 @@ import json
 import queue
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
 import requests
+from django.utils import timezone
 
 from beckn.models import InboundMessage, OutboundMessage
 from beckn.peers import BapIdentity, CallbackServer, encode
@@ -160,12 +162,15 @@ def test_an_unreachable_bap_is_given_up_after_the_last_attempt(live_server: Any,
 
 
 def test_the_outbox_sweep_delivers_a_callback_whose_task_was_lost(
-    client: Any, live_server: Any, bap: Bap, bpp_public_key: str
+    client: Any, live_server: Any, bap: Bap, bpp_public_key: str, settings: Any
 ) -> None:
     with mock.patch("beckn.services.callback_enqueue"):  # the broker loses the message
         assert bap.post(client, bap.request()).status_code == 200
     with pytest.raises(queue.Empty):
         bap.server.wait(timeout=1)
+    # The periodic sweep takes callbacks due for longer than a sweep period.
+    earlier = timezone.now() - timedelta(seconds=settings.BECKN_OUTBOX_SWEEP_SECONDS + 1)
+    OutboundMessage.objects.update(next_attempt_at=earlier)
 
     outbox_sweep.delay()
 

@@ -154,7 +154,11 @@ def test_an_action_we_do_not_serve_gets_a_nack(client: Client, bap: Bap) -> None
 
 
 def test_only_post_is_allowed(client: Client) -> None:
-    assert client.get("/beckn/search").status_code == 405
+    response = client.get("/beckn/search")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert response.json()["message"] == {"ack": {"status": "NACK"}}
 
 
 def test_a_repeated_message_is_acked_without_a_second_callback(client: Client, bap: Bap) -> None:

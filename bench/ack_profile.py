@@ -1,0 +1,217 @@
+"""Where the CPU of one POST /beckn/search goes, measured in-process (no HTTP, no client).
+
+    .venv/bin/python bench/ack_profile.py [--requests N=2000] [--pyinstrument]
+
+Runs the Django application (WSGI handler, all middleware) in this process on N unique signed
+searches and on N POSTs to the bare ACK view of bench/urls.py, and prints the CPU time per
+request of each, split by stage of the ACK path: signature (parse, key, verify), validation
+(DRF serializers, layer 2), persistence (the log and outbox rows), publish (the broker message),
+and the rest (Django, middleware, the view itself). With --pyinstrument (when installed:
+`.venv/bin/pip install pyinstrument`), also prints pyinstrument's call tree of the full path.
+
+The environment selects the services as for `make run`: DATABASE_URL (PostgreSQL: a database of
+its own, its name + "_profile", dropped and created afresh and migrated) and REDIS_URL (tasks go
+to a queue of their own, purged at the end). A fake registry answers the key lookups.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import os
+import re
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from nacl.signing import SigningKey  # noqa: E402
+
+from beckn.peers import BapIdentity, CallbackServer, Registry, encode, seed_search  # noqa: E402
+
+
+def profile_database(url: str) -> str:
+    if not url.startswith(("postgres://", "postgresql://")):
+        return url
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_profile"
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"DATABASE_URL must name a database of letters, digits and _: {url}")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+class Stages:
+    """CPU seconds spent inside wrapped functions, by stage; a stage called from another one
+    counts for itself only (exclusive times)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._stack: list[str] = []
+
+    def wrap(self, owner: Any, name: str, stage: str) -> None:
+        original = getattr(owner, name)
+        stages = self
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            stages._stack.append(stage)
+            started = time.thread_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                elapsed = time.thread_time() - started
+                stages._stack.pop()
+                stages.seconds[stage] = stages.seconds.get(stage, 0.0) + elapsed
+                if stages._stack:
+                    parent = stages._stack[-1]
+                    stages.seconds[parent] = stages.seconds.get(parent, 0.0) - elapsed
+
+        setattr(owner, name, wrapper)
+
+    def reset(self) -> None:
+        self.seconds.clear()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--requests", type=int, default=2000, help="requests per path (2000)")
+    parser.add_argument("--warmup", type=int, default=200, help="uncounted requests (200)")
+    parser.add_argument("--pyinstrument", action="store_true", help="print a call tree too")
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="sunbeckn-profile-")
+    registry, bap = Registry().start(), CallbackServer().start()
+    identity = BapIdentity()
+    registry.entries.append(identity.registry_entry(url=bap.bap_uri))
+    os.environ.update(
+        {
+            "DATA_DIR": data_dir,
+            "DJANGO_SETTINGS_MODULE": "config.django.base",
+            "DJANGO_ROOT_URLCONF": "bench.urls",
+            "BECKN_REGISTRY_URL": registry.url,
+            "BECKN_SIGNING_PRIVATE_KEY": base64.b64encode(bytes(SigningKey.generate())).decode(),
+            "BECKN_UNIQUE_KEY_ID": "profile",
+            "BECKN_SUBSCRIBER_ID": "sunbeckn-profile.localhost",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    database_url = profile_database(os.environ.get("DATABASE_URL", ""))
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from beckn import layer2, services, views
+    from beckn.serializers import ContextSerializer
+    from config.celery import app as celery_app
+    from config.wsgi import application
+
+    queue_name = f"sunbeckn-profile-{uuid.uuid4().hex[:8]}"
+    celery_app.conf.task_default_queue = queue_name
+
+    stages = Stages()
+    stages.wrap(views, "authenticate", "signature (parse, key, verify)")
+    stages.wrap(ContextSerializer, "is_valid", "validation (DRF serializers, layer 2)")
+    for action in views.ACTIONS.values():
+        stages.wrap(action.message_serializer, "is_valid", "validation (DRF serializers, layer 2)")
+    stages.wrap(layer2, "validate_request", "validation (DRF serializers, layer 2)")
+    stages.wrap(services, "callback_enqueue", "publish (broker message)")
+    stages.wrap(views.services, "request_accept", "persistence (log + outbox rows)")
+
+    def call(path: str, body: bytes, authorization: str) -> None:
+        environ = {
+            "REQUEST_METHOD": "POST",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "CONTENT_LENGTH": str(len(body)),
+            "CONTENT_TYPE": "application/json",
+            "HTTP_AUTHORIZATION": authorization,
+        }
+        statuses: list[str] = []
+        b"".join(application(environ, lambda status, headers: statuses.append(status)))
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"POST {path} answered {statuses[0]}")
+
+    def searches(count: int) -> list[tuple[bytes, str]]:
+        signed = []
+        for _ in range(count):
+            body = encode(seed_search(identity, bap.bap_uri))
+            signed.append((body, identity.sign(body, ttl_seconds=900)))
+        return signed
+
+    def cpu_per_request(path: str, requests: list[tuple[bytes, str]]) -> float:
+        started = time.thread_time()
+        for body, authorization in requests:
+            call(path, body, authorization)
+        return (time.thread_time() - started) / len(requests)
+
+    try:
+        for body, authorization in searches(args.warmup):
+            call("/beckn/search", body, authorization)
+            call("/bench/ack", body, authorization)
+        body, authorization = searches(1)[0]
+        bare = cpu_per_request("/bench/ack", [(body, authorization)] * args.requests)
+        stages.reset()
+        full_requests = searches(args.requests)
+        profiler = None
+        if args.pyinstrument:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            profiler.start()
+        full = cpu_per_request("/beckn/search", full_requests)
+        if profiler is not None:
+            profiler.stop()
+    finally:
+        with celery_app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(queue_name)
+        registry.stop()
+        bap.stop()
+
+    n = args.requests
+    print(f"CPU per request, in-process, {n} requests each ({_describe(database_url)}):")
+    print(f"  bare ACK view            {1000 * bare:7.3f} ms")
+    print(f"  POST /beckn/search       {1000 * full:7.3f} ms  ({bare / full:.0%} of bare's rate)")
+    accounted = 0.0
+    for stage, seconds in sorted(stages.seconds.items(), key=lambda item: -item[1]):
+        accounted += seconds / n
+        print(f"    {stage:<38} {1000 * seconds / n:7.3f} ms")
+    print(f"    {'rest (Django, middleware, the view)':<38} {1000 * (full - accounted):7.3f} ms")
+    if profiler is not None:
+        print(profiler.output_text(unicode=False, color=False))
+    return 0
+
+
+def _describe(database_url: str) -> str:
+    engine = "PostgreSQL" if database_url else "SQLite"
+    broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker"
+    return f"{engine}, {broker}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
