@@ -22,6 +22,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+import requests  # noqa: E402
 from nacl.signing import SigningKey  # noqa: E402
 
 from beckn import signing  # noqa: E402
@@ -86,6 +87,7 @@ def run(args: argparse.Namespace) -> None:
                 f"broker {stack.health.get('broker', {}).get('transport')})",
             )
             try:
+                _pages(stack)
                 _exchange(args, stack, identity, bap, bpp_public_key, bpp_subscriber, bpp_key_id)
             except Exception:
                 stack.mark_failed()
@@ -93,6 +95,27 @@ def run(args: argparse.Namespace) -> None:
                 raise
         finally:
             stack.stop()
+
+
+def _pages(stack: Stack) -> None:
+    """The homeowner's and the installer's front doors answer as a newcomer finds them."""
+    found = requests.get(
+        stack.base_url + "/", params={"where": "San Francisco", "type": "SOLAR_PANEL"}, timeout=10
+    )
+    check(
+        found.status_code == 200 and "SunPower Installers" in found.text,
+        "GET /?where=San Francisco&type=SOLAR_PANEL lists SunPower's offer",
+        f"HTTP {found.status_code}",
+    )
+    workspace = requests.get(stack.base_url + "/installer/", allow_redirects=False, timeout=10)
+    check(
+        workspace.status_code == 302
+        and "/accounts/login/" in workspace.headers.get("Location", ""),
+        "GET /installer/ asks to sign in",
+        f"HTTP {workspace.status_code} {workspace.headers.get('Location')}",
+    )
+    script = requests.get(stack.base_url + "/static/vendor/htmx-2.0.11/htmx.min.js", timeout=10)
+    check(script.status_code == 200, "static files are served (htmx)", f"HTTP {script.status_code}")
 
 
 def _exchange(args, stack, identity, bap, bpp_public_key, bpp_subscriber, bpp_key_id) -> None:
