@@ -492,6 +492,9 @@ def run(args: argparse.Namespace, temp_dir: Path) -> int:
     django.setup()
     from django.db import connection
 
+    from config.gc import tune_after_startup
+
+    tune_after_startup()  # as the Celery worker that composes on_search does (config/gc.py)
     load_before = os.getloadavg()[0]
     results = [run_size(size, args, vendor) for size in sizes]
     version = ".".join(map(str, connection.get_database_version()))

@@ -9,3 +9,9 @@ timeout = 30
 graceful_timeout = 10
 accesslog = "-"
 errorlog = "-"
+
+
+def post_worker_init(worker: object) -> None:
+    from config.gc import tune_after_startup
+
+    tune_after_startup()
