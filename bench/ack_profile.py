@@ -20,14 +20,12 @@ import argparse
 import base64
 import io
 import os
-import re
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
@@ -36,23 +34,7 @@ if str(REPO_ROOT) not in sys.path:
 from nacl.signing import SigningKey  # noqa: E402
 
 from beckn.peers import BapIdentity, CallbackServer, Registry, encode, seed_search  # noqa: E402
-
-
-def profile_database(url: str) -> str:
-    if not url.startswith(("postgres://", "postgresql://")):
-        return url
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_profile"
-    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise SystemExit(f"DATABASE_URL must name a database of letters, digits and _: {url}")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlunsplit(parts._replace(path=f"/{name}"))
+from bench.stack import fresh_database  # noqa: E402
 
 
 class Stages:
@@ -109,7 +91,7 @@ def main() -> int:
             "LOG_LEVEL": "WARNING",
         }
     )
-    database_url = profile_database(os.environ.get("DATABASE_URL", ""))
+    database_url = fresh_database(os.environ.get("DATABASE_URL", ""), "_profile")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
 

@@ -44,7 +44,6 @@ import multiprocessing
 import os
 import platform
 import queue
-import re
 import resource
 import socket
 import statistics
@@ -55,7 +54,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
@@ -65,7 +64,7 @@ from nacl.signing import SigningKey  # noqa: E402
 
 from beckn import signing  # noqa: E402
 from beckn.peers import ACK, BapIdentity, CallbackServer, Registry, encode, seed_search  # noqa: E402
-from bench.stack import Stack, StackError, quiet_disconnects  # noqa: E402
+from bench.stack import Stack, StackError, fresh_database, quiet_disconnects  # noqa: E402
 
 Signed = tuple[bytes, dict[str, str]]
 ACK_BODY = json.dumps(ACK).encode()
@@ -648,26 +647,8 @@ def measure(bench: Bench) -> dict[str, Any]:
     }
 
 
-def bench_database(url: str) -> str:
-    """A fresh database beside the one of a postgres:// url (unchanged otherwise)."""
-    if not url.startswith(("postgres://", "postgresql://")):
-        return url
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
-    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise SystemExit(f"DATABASE_URL must name a database of letters, digits and _: {url}")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
-    database_url = bench_database(os.environ.get("DATABASE_URL", ""))
+    database_url = fresh_database(os.environ.get("DATABASE_URL", ""), "_bench")
     with Registry() as registry, CallbackServer() as bap:
         quiet_disconnects(registry, bap)
         identity = BapIdentity()

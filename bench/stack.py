@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -35,6 +36,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
@@ -316,3 +318,22 @@ class Stack:
     def _log(self, message: str) -> None:
         if not self.quiet:
             print(message, file=sys.stderr, flush=True)
+
+
+def fresh_database(url: str, suffix: str) -> str:
+    """A fresh, empty database beside the one of a postgres:// url, named after it + `suffix`
+    (dropped and created anew); any other url is returned unchanged."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return url
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + suffix
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"DATABASE_URL must name a database of letters, digits and _: {url}")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}"))
