@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from beckn import layer2, services
 from beckn.actions import ACTIONS
-from beckn.auth import AuthenticationFailed, authenticate, url_within
+from beckn.auth import AuthenticationFailed, Caller, authenticate, url_within
 from beckn.serializers import ContextSerializer, first_error
 from beckn.services import Rejection
 
@@ -101,16 +101,25 @@ class BecknActionView(View):
         return body
 
     def _accept(self, action: str, raw: bytes, body: dict, request: HttpRequest) -> HttpResponse:
-        handler = ACTIONS.get(action)
-        if handler is None:
+        caller = self._authenticate(action, raw, body, request)
+        self._validate(action, body, caller)
+        services.request_accept(action=action, body=body, signer=caller.key_id)
+        return HttpResponse(ACK_BODY, content_type="application/json")
+
+    @staticmethod
+    def _authenticate(action: str, raw: bytes, body: dict, request: HttpRequest) -> Caller:
+        if action not in ACTIONS:
             raise Rejected(Rejection(404, "40001", f"This BPP does not serve /beckn/{action}."))
         context = body.get("context")
         bap_id = context.get("bap_id") if isinstance(context, dict) else None
         try:
-            caller = authenticate(headers=request.headers, body=raw, bap_id=bap_id)
+            return authenticate(headers=request.headers, body=raw, bap_id=bap_id)
         except AuthenticationFailed as exc:
             raise Rejected(Rejection(401, "30000", str(exc), gateway=exc.gateway)) from None
 
+    @staticmethod
+    def _validate(action: str, body: dict, caller: Caller) -> None:
+        context = body.get("context")
         context_serializer = ContextSerializer(data=context, context={"action": action})
         if not isinstance(context, dict) or not context_serializer.is_valid():
             errors = context_serializer.errors if isinstance(context, dict) else "Required."
@@ -119,7 +128,7 @@ class BecknActionView(View):
                 f"{path}: {message}",
                 path,
             ) from None
-        message_serializer = handler.message_serializer(data=body.get("message"))
+        message_serializer = ACTIONS[action].message_serializer(data=body.get("message"))
         if not message_serializer.is_valid():
             path, message = first_error(message_serializer.errors, "message")
             raise invalid(f"{path}: {message}", path)
@@ -149,5 +158,3 @@ class BecknActionView(View):
                 "The request is stale: context.timestamp + context.ttl has passed.",
                 "context.timestamp",
             )
-        services.request_accept(action=action, body=body, signer=caller.key_id)
-        return HttpResponse(ACK_BODY, content_type="application/json")

@@ -11,12 +11,16 @@ their own so that the fake BAP's threads do not slow the client down):
 
   bare   N POSTs of a signed search body to /bench/ack, a bare Django view returning a static
          ACK on the same gunicorn, middleware and settings (the ceiling for any view);
-  ack    N unique signed searches to /beckn/search (verified, validated, written with their
+  signed the same N unique signed searches to /bench/ack/signed/search: parsed and their
+         signature verified, then a static ACK (nothing validated, stored or published);
+  checked the same to /bench/ack/checked/search: verified and validated (DRF serializers,
+         layer 2), then a static ACK: the whole ACK path but its database row and message;
+  ack    the same N searches to /beckn/search (verified, validated, written with their
          outbox row, published to the broker) while the Celery worker is paused (SIGSTOP), so
          that the ACK path is measured alone; the worker then resumes and the time it takes to
          deliver the N callbacks to the one BAP is reported ("backlog");
-         bare and ack alternate R times and each round's ratio is printed (the machine is
-         shared: compare the ratios, not the absolute figures, across runs);
+         the four phases run in turn R times and each round's ratios to bare are printed (the
+         machine is shared: compare the ratios, not the absolute figures, across runs);
   idle   searches one at a time on an idle server (worker running): ACK latency and the time
          from sending each search to receiving its on_search;
   burst  B unique searches from the one BAP at concurrency C with the worker running: ACK
@@ -69,6 +73,8 @@ from bench.stack import Stack, StackError, fresh_database, quiet_disconnects  # 
 Signed = tuple[bytes, dict[str, str]]
 ACK_BODY = json.dumps(ACK).encode()
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# The ACK path stopped part way (bench/urls.py): after the signature, after validation.
+PARTIAL_STAGES = ("signed", "checked")
 
 
 def progress(message: str) -> None:
@@ -451,6 +457,9 @@ class Bench:
     def full_url(self) -> str:
         return f"{self.stack.base_url}/beckn/search"
 
+    def partial_url(self, stage: str) -> str:
+        return f"{self.stack.base_url}/bench/ack/{stage}/search"
+
     def post_all(self, url: str, signed: list[Signed], concurrency: int) -> dict[str, Any]:
         """Fire, and summarise the ACKs with the CPU each part used."""
         before = self.meter.sample()
@@ -554,6 +563,10 @@ class Bench:
             try:
                 progress(f"round {number}: bare, {n} POST /bench/ack, concurrency {c}")
                 bare = self.post_all(self.bare_url, [bare_request] * n, c)
+                partial = {}
+                for stage in PARTIAL_STAGES:
+                    progress(f"round {number}: {stage}, {n} POST /bench/ack/{stage}/search")
+                    partial[stage] = self.post_all(self.partial_url(stage), signed, c)
                 progress(f"round {number}: ack, {n} unique POST /beckn/search, worker paused")
                 ack = self.post_all(self.full_url, signed, c)
             finally:
@@ -565,12 +578,15 @@ class Bench:
             backlog["tasks_per_callback"] = _round(
                 (self.deliver_tasks() - tasks_before) / max(1, len(acked)), 2
             )
-            ratio = ack["throughput_rps"] / bare["throughput_rps"] if bare["throughput_rps"] else 0
             rounds.append(
                 {
                     "bare": bare,
+                    **partial,
                     "ack": ack,
-                    "ack_vs_bare_pct": _round(100 * ratio),
+                    **{
+                        f"{stage}_vs_bare_pct": _percent_of(row, bare)
+                        for stage, row in [*partial.items(), ("ack", ack)]
+                    },
                     "backlog": backlog,
                 }
             )
@@ -621,16 +637,29 @@ class Bench:
         return {"ack": acks, "callbacks": callbacks}
 
 
+def _median(values: Any) -> float | None:
+    values = [v for v in values if v is not None]
+    return _round(statistics.median(values)) if values else None
+
+
+def _percent_of(row: dict[str, Any], bare: dict[str, Any]) -> float | None:
+    if not bare["throughput_rps"]:
+        return None
+    return _round(100 * row["throughput_rps"] / bare["throughput_rps"])
+
+
 def measure(bench: Bench) -> dict[str, Any]:
     bench.warmup()
     rounds = bench.ack_rounds()
     idle = bench.idle() if bench.args.idle else None
     burst = bench.burst() if bench.args.burst else None
-    ratios = [r["ack_vs_bare_pct"] for r in rounds]
     health = bench.stack.health
     return {
         "rounds": rounds,
-        "ack_vs_bare_pct_median": _round(statistics.median(ratios)) if ratios else None,
+        **{
+            f"{stage}_vs_bare_pct_median": _median(r[f"{stage}_vs_bare_pct"] for r in rounds)
+            for stage in (*PARTIAL_STAGES, "ack")
+        },
         "idle": idle,
         "burst": burst,
         "duplicates": bench.collector.duplicates,
@@ -707,7 +736,7 @@ CPU_PARTS = ("web", "worker", "database", "client", "bench (BAP, registry)", "ma
 def _ack_row(label: str, row: dict[str, Any]) -> str:
     cpu = row["cpu_ms_per_request"]
     return (
-        f"{label:<34}{_cell(row['requests'], 6)}{_cell(row['throughput_rps'], 9)}"
+        f"{label:<38}{_cell(row['requests'], 6)}{_cell(row['throughput_rps'], 9)}"
         f"{_cell(row['p50_ms'], 8)}{_cell(row['p99_ms'], 8)}{_cell(row['errors'], 5)}  "
         + " ".join(_cell(cpu.get(part), 6, 2) for part in CPU_PARTS)
         + f"  {_cell(cpu.get('machine_busy_cpus'), 4, 2)}"
@@ -716,17 +745,23 @@ def _ack_row(label: str, row: dict[str, Any]) -> str:
 
 def print_table(figures: dict[str, Any]) -> None:
     header = (
-        f"{'phase':<34}{'reqs':>6}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'err':>5}  "
+        f"{'phase':<38}{'reqs':>6}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'err':>5}  "
         f"{'CPU ms per request: web / worker / db / client / bench / machine':<41}  busy"
     )
     print(header)
     print("-" * len(header))
     for number, row in enumerate(figures["rounds"], 1):
-        print(_ack_row(f"{number} bare  POST /bench/ack", row["bare"]))
-        print(_ack_row(f"{number} ack   POST /beckn/search", row["ack"]))
+        print(_ack_row(f"{number} bare    POST /bench/ack", row["bare"]))
+        for stage in PARTIAL_STAGES:
+            print(_ack_row(f"{number} {stage:<7} POST /bench/ack/{stage}/…", row[stage]))
+        print(_ack_row(f"{number} ack     POST /beckn/search", row["ack"]))
         backlog = row["backlog"]
+        ratios = ", ".join(
+            f"{stage} {_cell(row[f'{stage}_vs_bare_pct'], 0)} %"
+            for stage in (*PARTIAL_STAGES, "ack")
+        )
         print(
-            f"  ack / bare {row['ack_vs_bare_pct']:.1f} %; backlog of {backlog['expected']} "
+            f"  of bare: {ratios}; backlog of {backlog['expected']} "
             f"callbacks to one BAP after the worker resumed: p50 {_cell(backlog['p50_ms'], 0)} "
             f"ms, last {_cell(backlog['max_ms'], 0)} ms, {backlog['tasks_per_callback']} "
             f"tasks per callback"
@@ -735,8 +770,10 @@ def print_table(figures: dict[str, Any]) -> None:
     if burst:
         print(_ack_row("burst POST /beckn/search (worker on)", burst["ack"]))
     print()
-    median = figures["ack_vs_bare_pct_median"]
-    print(f"ack / bare throughput, median of {len(figures['rounds'])} rounds: {median} %")
+    medians = ", ".join(
+        f"{stage} {figures[f'{stage}_vs_bare_pct_median']} %" for stage in (*PARTIAL_STAGES, "ack")
+    )
+    print(f"throughput of bare, median of {len(figures['rounds'])} rounds: {medians}")
     idle = figures["idle"]
     if idle:
         print(
