@@ -14,6 +14,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.conftest import in_ci
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).parent.parent / "artifacts"))
@@ -23,7 +25,7 @@ ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR", Path(__file__).parent.pare
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         message = f"Browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)."
-        if os.environ.get("CI") == "true":
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are

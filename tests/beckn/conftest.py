@@ -1,7 +1,6 @@
 """Fixtures of the Beckn tests: callbacks checked against the specifications, our keys for
 joining a network, and a registry on 127.0.0.1 that subscribes us through its challenge."""
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,15 +12,12 @@ from beckn import encryption
 from beckn import registry as registry_module
 from beckn.peers import CheckedCallbackServer, SubscribingRegistry
 from config.env import BASE_DIR
+from tests.conftest import in_ci
 
 DATA = Path(__file__).parent / "data"
 LAYER2_SPEC = DATA / "layer2_service.yaml"
 # The core specification is not ours to copy: CI has it beside the repository.
 SHARED_SPEC_DIR = BASE_DIR.parent / "shared" / "beckn" / "spec-1.1.0"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 def shared_spec_path(name: str) -> Path | None:
