@@ -69,6 +69,14 @@ class PaymentCollector(models.TextChoices):
     BUYER_APP = "BUYER_APP", "The buyer's app"
 
 
+# The statuses of a closed order: its installation completed, cancelled or failed.
+CLOSED_STATUSES = (
+    InstallationStatus.COMPLETED,
+    InstallationStatus.CANCELLED,
+    InstallationStatus.FAILED,
+)
+
+
 class Order(models.Model):
     class Channel(models.TextChoices):
         NETWORK = "NETWORK", "Beckn network (a buyer app)"
@@ -163,11 +171,7 @@ class Order(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (
-            InstallationStatus.COMPLETED,
-            InstallationStatus.CANCELLED,
-            InstallationStatus.FAILED,
-        )
+        return self.status in CLOSED_STATUSES
 
 
 class OrderItem(models.Model):

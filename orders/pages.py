@@ -149,7 +149,7 @@ def order_page(
 ) -> dict[str, Any]:
     """The context of the order page and of its live part; bound forms show their errors."""
     ir = order.installation_request_id
-    order_documents = documents.order_documents(order)
+    certificate, invoice = documents.issued_documents(order)
     rows = [
         DocumentRow(
             item=r.item,
@@ -157,7 +157,7 @@ def order_page(
             document=r.document,
             url=reverse("orders:order-document", args=[ir, r.document.pk]) if r.document else "",
         )
-        for r in order_documents.requirements
+        for r in documents.order_requirements(order)
     ]
     appointment = policies.reschedulable(order.status, order.phase)
     if reschedule_form is None and appointment:
@@ -178,8 +178,8 @@ def order_page(
         "items": [line.item for line in order.items.all()],
         "document_rows": rows,
         "upload_forms": _upload_forms(order, upload_form, upload_item, upload_error),
-        "certificate": order_documents.certificate,
-        "invoice": order_documents.invoice,
+        "certificate": certificate,
+        "invoice": invoice,
         "can_cancel": policies.can_cancel(order.status, order.phase),
         "cancel_form": cancel_form or CancelForm(),
         "appointment": appointment.label.lower() if appointment else "",

@@ -18,14 +18,15 @@ CANCELLATION_REASONS: dict[str, str] = {
     "5": "Other reason",
 }
 
-# Phases during which an open order may still be cancelled, free of charge, and its
-# installation moved. Once the installation itself has begun, neither can be.
-CANCELLABLE_PHASES = ("", InstallationPhase.SITE_SURVEY, InstallationPhase.PREPARATION)
-CANCELLABLE_STATUSES = (
+# The statuses of an order that is not closed yet (orders.models.CLOSED_STATUSES).
+OPEN_STATUSES = (
     InstallationStatus.PENDING,
     InstallationStatus.SCHEDULED,
     InstallationStatus.IN_PROGRESS,
 )
+# Phases during which an open order may still be cancelled, free of charge, and its
+# installation moved. Once the installation itself has begun, neither can be.
+CANCELLABLE_PHASES = ("", InstallationPhase.SITE_SURVEY, InstallationPhase.PREPARATION)
 
 # Homeowners pay the installer on site or after the installation; nothing is charged upfront.
 SUPPORTED_PAYMENT_TERMS = (PaymentTerms.ON_FULFILLMENT, PaymentTerms.POST_FULFILLMENT)
@@ -46,8 +47,9 @@ class Slot:
 
 
 def default_survey_slot(now: datetime | None = None) -> Slot:
-    """The first site-survey window SURVEY_LEAD_DAYS after `now`, on a weekday."""
-    day = (now or timezone.now()).date() + timedelta(days=SURVEY_LEAD_DAYS)
+    """The first site-survey window SURVEY_LEAD_DAYS after `now` (its local day), on a
+    weekday."""
+    day = timezone.localdate(now) + timedelta(days=SURVEY_LEAD_DAYS)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     start = datetime.combine(day, SURVEY_START, tzinfo=timezone.get_current_timezone())
@@ -67,7 +69,7 @@ def slot_problem(slot: Slot, now: datetime | None = None) -> str:
 
 
 def can_cancel(status: str, phase: str) -> bool:
-    return status in CANCELLABLE_STATUSES and phase in CANCELLABLE_PHASES
+    return status in OPEN_STATUSES and phase in CANCELLABLE_PHASES
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def schedulable(status: str, phase: str) -> list[Appointment]:
     allowed = []
     if status in (InstallationStatus.PENDING, InstallationStatus.SCHEDULED):
         allowed.append(Appointment.SURVEY)
-    if status in CANCELLABLE_STATUSES and phase in CANCELLABLE_PHASES:
+    if status in OPEN_STATUSES and phase in CANCELLABLE_PHASES:
         allowed.append(Appointment.INSTALLATION)
     return allowed
 

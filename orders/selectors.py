@@ -32,7 +32,14 @@ from catalog.models import Fulfillment, Item, Provider, ProviderMember, ServiceL
 from catalog.taxonomy import InstallationPhase, InstallationPriority, InstallationStatus
 from orders import policies
 from orders.errors import FulfillmentUnavailable, ItemNotFound, OrderNotFound, ProviderNotFound
-from orders.models import Order, OrderEvent, OrderItem, Technician, TechnicianCertification
+from orders.models import (
+    CLOSED_STATUSES,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Technician,
+    TechnicianCertification,
+)
 from orders.policies import Slot
 
 
@@ -102,7 +109,12 @@ def offer_quote(
 
 def _orders() -> QuerySet[Order]:
     return Order.objects.select_related("provider", "fulfillment", "technician").prefetch_related(
-        "items__item__category", "items__item__required_documents", "provider__images", "events"
+        "items__item__category",
+        "items__item__required_documents",
+        "items__item__locations",
+        "items__item__fulfillments",
+        "provider__images",
+        "events",
     )
 
 
@@ -133,12 +145,6 @@ def order_detail(order_id: int) -> Order:
 # --- The installer workspace ---------------------------------------------------------------------
 # Every read takes the member (or their provider) and is scoped to it: another installer's ids
 # match nothing, and the views answer 404.
-
-OPEN_STATUSES = (
-    InstallationStatus.PENDING,
-    InstallationStatus.SCHEDULED,
-    InstallationStatus.IN_PROGRESS,
-)
 
 
 def member_orders(member: ProviderMember) -> QuerySet[Order]:
@@ -342,7 +348,7 @@ def technician_bookings(
         installation_start__lt=end, installation_end__gt=start
     )
     orders = Order.objects.filter(
-        overlapping, technician_id__in=technician_ids, status__in=OPEN_STATUSES
+        overlapping, technician_id__in=technician_ids, status__in=policies.OPEN_STATUSES
     ).only(
         "pk",
         "installation_request_id",
@@ -448,10 +454,9 @@ def default_schedule_day(order: Order, now: datetime | None = None) -> date:
     now = now or timezone.now()
     if order.installation_start and order.installation_end and order.installation_end > now:
         return timezone.localdate(order.installation_start)
-    if order.survey_start and order.survey_end and order.survey_end > now:
-        day = timezone.localdate(order.survey_start) + timedelta(days=1)
-    else:
-        day = timezone.localdate(now) + timedelta(days=policies.SURVEY_LEAD_DAYS)
+    if not (order.survey_start and order.survey_end and order.survey_end > now):
+        return timezone.localdate(policies.default_survey_slot(now).start)
+    day = timezone.localdate(order.survey_start) + timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day
@@ -537,7 +542,7 @@ def provider_technicians(*, provider: Provider, today: date) -> QuerySet[Technic
                 "technician",
             ),
             open_orders=_count_of(
-                Order.objects.filter(technician=OuterRef("pk"), status__in=OPEN_STATUSES),
+                Order.objects.filter(technician=OuterRef("pk"), status__in=policies.OPEN_STATUSES),
                 "technician",
             ),
         )
@@ -636,14 +641,6 @@ def orders_per_week(*, provider: Provider, start: datetime, end: datetime) -> li
     )
 
 
-# What ends an installation phase besides the next phase: the order closing.
-_CLOSING_STATUSES = (
-    InstallationStatus.COMPLETED,
-    InstallationStatus.FAILED,
-    InstallationStatus.CANCELLED,
-)
-
-
 def phase_durations(*, provider: Provider, start: datetime, end: datetime) -> list[dict]:
     """How long the installer's installations stayed in each phase they entered in [start, end)
     and have left since: rows {"phase", "average" (a timedelta), "count"} in the phases' order,
@@ -656,7 +653,7 @@ def phase_durations(*, provider: Provider, start: datetime, end: datetime) -> li
         OrderEvent.objects.filter(order=OuterRef("order"))
         .filter(
             Q(kind=OrderEvent.Kind.PHASE)
-            | Q(kind=OrderEvent.Kind.STATUS, to_value__in=_CLOSING_STATUSES)
+            | Q(kind=OrderEvent.Kind.STATUS, to_value__in=CLOSED_STATUSES)
         )
         .filter(
             Q(created_at__gt=OuterRef("created_at"))

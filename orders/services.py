@@ -256,18 +256,6 @@ def order_complete(*, order: Order, actor: str, reason: str = "") -> Order:
 
 
 @transaction.atomic
-def order_fail(*, order: Order, actor: str, reason: str) -> Order:
-    order = _locked(order)
-    if order.is_closed:
-        raise IllegalTransition(f"The order is already {order.get_status_display().lower()}.")
-    changes = _Changes(order, actor, reason)
-    changes.add(OrderEvent.Kind.STATUS, order.status, InstallationStatus.FAILED)
-    order.status = InstallationStatus.FAILED
-    order.save(update_fields=["status", "updated_at"])
-    return changes.announce()
-
-
-@transaction.atomic
 def order_cancel(*, order: Order, reason_id: str, actor: str, note: str = "") -> Order:
     """Cancel an order before its installation begins (the cancellation terms)."""
     order = _locked(order)
@@ -300,20 +288,14 @@ def order_cancel(*, order: Order, reason_id: str, actor: str, note: str = "") ->
 @transaction.atomic
 def order_reschedule(*, order: Order, slot: Slot, actor: str, reason: str = "") -> Order:
     """Move the next appointment: the site survey until it starts, then the installation
-    until it begins."""
+    until it begins (order_schedule's rules: the survey ends before the installation starts)."""
     order = _locked(order)
     appointment = policies.reschedulable(order.status, order.phase)
     if appointment is None:
         raise UpdateNotPossible("Nothing is left to schedule on this order.")
-    if problem := policies.slot_problem(slot):
-        raise UpdateNotPossible(problem)
-    if problem := _technician_busy(order, [slot]):
-        raise UpdateNotPossible(problem)
-    changes = _Changes(order, actor, reason)
-    if appointment == Appointment.SURVEY or order.installation_start is not None:
-        order.scheduling_status = SchedulingStatus.RESCHEDULED
-    _appointment_set(order, appointment, slot, changes)
-    return changes.announce()
+    return order_schedule(
+        order=order, appointment=appointment, slot=slot, actor=actor, reason=reason
+    )
 
 
 def _appointment_set(order: Order, appointment: Appointment, slot: Slot, changes: _Changes) -> None:

@@ -1,7 +1,8 @@
-"""`order_changed` is sent, inside the writing transaction, after every change of an order.
+"""`order_changed` is sent, inside the writing transaction, once per service call that changes
+an order.
 
-Receivers get `order` and `event` (the OrderEvent just written). The network adapter uses it to
-tell the buyer app that owns the order.
+Receivers get `order` and `events` (the list of OrderEvents that call wrote, in order). The
+network adapter uses it to tell the buyer app that owns the order.
 """
 
 from django.dispatch import Signal

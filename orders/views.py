@@ -112,10 +112,9 @@ def order_live(request: HttpRequest, installation_request_id: str) -> HttpRespon
         ).url
         return response
     order = _own_order(request, installation_request_id)
-    context = pages.order_page(order)
-    if request.GET.get("v") == context["fingerprint"]:
+    if request.GET.get("v") == pages.order_fingerprint(order):
         return HttpResponse(status=204)
-    return render(request, "orders/_order_live.html", context)
+    return render(request, "orders/_order_live.html", pages.order_page(order))
 
 
 def _order_form_post(
@@ -138,7 +137,6 @@ def _order_form_post(
         else:
             messages.success(request, notice)
             return _to_order(order, anchor)
-    order = _own_order(request, installation_request_id)
     return _page(request, order, 400, **{form_name: form})
 
 
@@ -218,7 +216,6 @@ def order_documents_upload(
         else:
             messages.success(request, "Thank you: your documents were sent to the installer.")
             return _to_order(order, "documents", request)
-    order = _own_order(request, installation_request_id)
     return _page(request, order, 400, upload_form=form, upload_item=item.pk)
 
 

@@ -220,7 +220,7 @@ def _detail_context(
             initial={
                 "appointment": schedulable[-1] if schedulable else Appointment.SURVEY,
                 "day": day,
-                "start": "10:00",
+                "start": f"{policies.SURVEY_START:%H:%M}",
             },
             availability_url=reverse("workspace:order-availability", args=[order.pk]),
         )
@@ -274,7 +274,7 @@ def order_availability(request: HttpRequest, pk: int) -> HttpResponse:
     form = ScheduleForm(request.GET)
     form.is_valid()
     day = form.cleaned_data.get("day") or selectors.default_schedule_day(order)
-    hours = form.cleaned_data.get("hours") or 2
+    hours = form.cleaned_data.get("hours") or policies.APPOINTMENT_HOURS
     context = _availability_context(order, day, hours, selectors.suggested_technician_type(order))
     return render(request, "workspace/orders/_availability.html", context)
 

@@ -28,7 +28,7 @@ from documents import services as document_services
 from documents.models import Document, Submission
 from documents.tokens import FormScope
 from documents.uploads import inspect_upload
-from orders import services
+from orders import policies, services
 from orders.models import Order, OrderEvent, PaymentCollector, PaymentTerms
 from ratings.models import Rating
 from tests.documents.factories import exe_bytes, pdf_bytes
@@ -535,9 +535,36 @@ def test_rescheduling_the_survey_then_the_installation(emily: Client, order: Ord
 
     services.order_phase_advance(order=order, actor=INSTALLER)  # the survey starts
     assert "Move the installation" in emily.get(page_of(order)).content.decode()
-    assert emily.post(url, {"day": day.isoformat(), "window": "08:00"}).status_code == 302
+    after_survey = day + timedelta(days=1)  # the installation starts after the survey ends
+    assert emily.post(url, {"day": after_survey.isoformat(), "window": "08:00"}).status_code == 302
     order.refresh_from_db()
+    assert timezone.localtime(order.installation_start).date() == after_survey
     assert f"{timezone.localtime(order.installation_start):%H:%M}" == "08:00"
+
+
+def test_the_survey_cannot_be_moved_after_the_booked_installation(
+    emily: Client, order: Order
+) -> None:
+    day = timezone.localdate() + timedelta(days=6)
+    installation = policies.day_slots(day)[0]  # from 08:00, booked by the installer
+    services.order_schedule(
+        order=order, appointment="INSTALLATION", slot=installation, actor=INSTALLER
+    )
+    order.refresh_from_db()
+    survey_start, schedules = order.survey_start, order.events.filter(kind=OrderEvent.Kind.SCHEDULE)
+    booked = schedules.count()
+    url = reverse("orders:order-reschedule", args=[order.installation_request_id])
+
+    response = emily.post(url, {"day": day.isoformat(), "window": "13:00"})
+
+    assert response.status_code == 400
+    assert "The site survey must end before the installation starts" in " ".join(
+        response.context["reschedule_form"].non_field_errors()
+    )
+    assert '<details open id="reschedule">' in no_traceback(response)
+    order.refresh_from_db()
+    assert order.survey_start == survey_start
+    assert schedules.count() == booked
 
 
 def test_a_reschedule_into_the_past_shows_the_rule(emily: Client, order: Order) -> None:
