@@ -15,10 +15,11 @@ from rest_framework import serializers
 from beckn import mapping
 from beckn import serializers as beckn_serializers
 from beckn.models import OrderLink
+from beckn.selectors import transaction_link
 from beckn.services import order_link_create, search_listing_record
 from catalog.models import Provider
 from catalog.selectors import offer_search
-from documents.selectors import FormOffer, confirm_check, transaction_form
+from documents.selectors import FormOffer, absolute_url, confirm_check, transaction_form
 from documents.services import order_documents_attach
 from orders import errors
 from orders.models import Order, PaymentCollector
@@ -114,13 +115,9 @@ def _own_order(request: JSON, order_id: str) -> Order:
     )
 
 
-def tracking_url(order: Order) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("orders:track", args=[order.tracking_token])
-
-
 def _placed(order: Order) -> JSON:
-    order = order_detail(order.pk)
-    return {"order": mapping.order_json(order, tracking_url=tracking_url(order))}
+    """The order as a write left it, read afresh with what its message shows."""
+    return mapping.order_message(order_detail(order.pk))
 
 
 def answer_search(request: JSON) -> JSON:
@@ -178,9 +175,7 @@ def answer_init(request: JSON) -> JSON:
 
 def answer_confirm(request: JSON) -> JSON:
     context = request["context"]
-    link = OrderLink.objects.filter(
-        bap_id=context["bap_id"], transaction_id=context["transaction_id"]
-    ).first()
+    link = transaction_link(context["bap_id"], context["transaction_id"])
     if link is not None:  # this transaction was confirmed already: the same order
         return _placed(link.order)
     message_order = request["message"]["order"]
@@ -227,7 +222,7 @@ def answer_confirm(request: JSON) -> JSON:
 
 
 def answer_status(request: JSON) -> JSON:
-    return _placed(_own_order(request, request["message"]["order_id"]))
+    return mapping.order_message(_own_order(request, request["message"]["order_id"]))
 
 
 def answer_track(request: JSON) -> JSON:
@@ -235,7 +230,7 @@ def answer_track(request: JSON) -> JSON:
     return {
         "tracking": {
             "id": order.installation_request_id,
-            "url": tracking_url(order),
+            "url": mapping.tracking_url(order),
             "status": "inactive" if order.is_closed else "active",
         }
     }
@@ -333,29 +328,27 @@ RATING_CATEGORIES = {
 }
 
 
-def _rated_order(request: JSON, category: str, entity_id: str, named: list[Order]) -> Order:
-    """The order a rating is about: the one an Order rating names by id; for the other
-    categories, the order placed in this transaction (the BAP rates in the order's transaction),
-    or else the order an Order rating of the same message names. Another BAP's order is not
-    found (30014)."""
-    if category == Rating.Category.ORDER:
-        try:
-            return _own_order(request, entity_id)
-        except errors.OrderNotFound:
-            raise BusinessError("30014", f"No order {entity_id!r} of yours to rate.") from None
-    context = request["context"]
-    link = (
-        OrderLink.objects.select_related("order__provider", "order__fulfillment")
-        .filter(bap_id=context["bap_id"], transaction_id=context["transaction_id"])
-        .first()
-    )
+def _named_order(request: JSON, order_id: str) -> Order:
+    """The order an Order rating names by id; another BAP's order is not found (30014)."""
+    try:
+        return _own_order(request, order_id)
+    except errors.OrderNotFound:
+        raise BusinessError("30014", f"No order {order_id!r} of yours to rate.") from None
+
+
+def _rated_order(
+    request: JSON, category: str, entity_id: str, link: OrderLink | None, named: list[Order]
+) -> Order:
+    """The order a rating of another category than Order is about: the order placed in this
+    transaction (`link`: the BAP rates in the order's transaction), or else the order an Order
+    rating of the same message names."""
     if link is not None:
         return link.order
     if named:
         return named[0]
     raise BusinessError(
         "30014",
-        f"No order of yours in transaction {context['transaction_id']!r} has a "
+        f"No order of yours in transaction {request['context']['transaction_id']!r} has a "
         f"{category.lower()} {entity_id!r}: rate in the transaction of the order, or rate the "
         "order too.",
     )
@@ -380,14 +373,20 @@ def answer_rating(request: JSON) -> JSON:
             )
         categories.append(category)
     named = {
-        index: _rated_order(request, category, rating["id"], [])
+        index: _named_order(request, rating["id"])
         for index, (category, rating) in enumerate(zip(categories, ratings, strict=True))
         if category == Rating.Category.ORDER
     }
+    context = request["context"]
+    link = (
+        transaction_link(context["bap_id"], context["transaction_id"])
+        if len(named) < len(ratings)  # some rating is of another category than Order
+        else None
+    )
     entries = [
         RatingEntry(
             order=named.get(index)
-            or _rated_order(request, category, rating["id"], list(named.values())),
+            or _rated_order(request, category, rating["id"], link, list(named.values())),
             category=category,
             entity_id=rating["id"],
             value=rating["value"],
@@ -398,9 +397,7 @@ def answer_rating(request: JSON) -> JSON:
         entries=entries, channel=Order.Channel.NETWORK, buyer_reference=_bap_id(request)
     )
     review = next((r for r in reversed(saved) if r.is_review), saved[-1])
-    form_url = settings.SITE_URL.rstrip("/") + reverse(
-        "ratings:feedback", args=[feedback_token(review)]
-    )
+    form_url = absolute_url(reverse("ratings:feedback", args=[feedback_token(review)]))
     return {
         "feedback_form": {"form": {"url": form_url, "mime_type": "text/html"}, "required": False}
     }

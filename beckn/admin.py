@@ -64,12 +64,10 @@ class OutboundMessageAdmin(ReadOnlyLogAdmin):
 
     @admin.action(description="Retry the selected dead callbacks")
     def retry_dead(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
-        dead = list(
-            queryset.filter(status=OutboundMessage.Status.DEAD).values_list("pk", flat=True)
-        )
-        for outbound_id in dead:
-            services.callback_retry(outbound_id=outbound_id)
-        self.message_user(request, f"{len(dead)} callback(s) queued again.", messages.SUCCESS)
+        # Only dead ones can be retried: the others are not worth an UPDATE each.
+        dead = queryset.filter(status=OutboundMessage.Status.DEAD).values_list("pk", flat=True)
+        retried = sum(services.callback_retry(outbound_id=outbound_id) for outbound_id in dead)
+        self.message_user(request, f"{retried} callback(s) queued again.", messages.SUCCESS)
 
 
 from beckn import subscription_admin  # noqa: E402, F401 - registers our subscriptions

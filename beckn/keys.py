@@ -208,6 +208,15 @@ def signing_key_pair() -> KeyPair:
     return our_key_pair(NEXT if settings.BECKN_SIGN_WITH_NEXT_KEY else CURRENT)
 
 
+def key_roles() -> dict[str, str]:
+    """Our configured key ids and their role (current, next); ", signing" marks the one our
+    outgoing signatures use. Raises ImproperlyConfigured."""
+    roles = {pair.unique_key_id: pair.role for pair in our_key_pairs()}
+    signing_key_id = signing_key_pair().unique_key_id
+    roles[signing_key_id] = f"{roles[signing_key_id]}, signing"
+    return roles
+
+
 def our_identity() -> Identity:
     """Who we are on the network and the key we sign with. Raises ImproperlyConfigured."""
     pair = signing_key_pair()
@@ -217,3 +226,18 @@ def our_identity() -> Identity:
         unique_key_id=pair.unique_key_id,
         key=pair.signing_key,
     )
+
+
+def signed_body(payload: object) -> tuple[bytes, str]:
+    """The exact bytes we send for `payload` and the Authorization header that signs them with
+    our identity. Raises ImproperlyConfigured."""
+    identity = our_identity()
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    authorization = signing.sign(
+        body,
+        subscriber_id=identity.subscriber_id,
+        unique_key_id=identity.unique_key_id,
+        key=identity.key,
+        ttl_seconds=settings.BECKN_SIGNATURE_TTL_SECONDS,
+    )
+    return body, authorization

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+
 from beckn.keys import Identity
 from beckn.serializers import parse_gps, parse_timestamp
 from catalog.models import Item, Provider
@@ -659,6 +661,17 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
             f"Follow the installation at {tracking_url}"
         )
     return result
+
+
+def tracking_url(order: Order) -> str:
+    """The public page where the buyer follows the installation."""
+    return documents.absolute_url(reverse("orders:track", args=[order.tracking_token]))
+
+
+def order_message(order: Order) -> JSON:
+    """The `message` of an order's callbacks (solicited or not). `order` is read with what it
+    shows (orders.selectors.order_detail or order_for_buyer)."""
+    return {"order": order_json(order, tracking_url=tracking_url(order))}
 
 
 def _order_item_json(item: Item, order_documents: documents.OrderDocuments) -> JSON:

@@ -7,6 +7,9 @@ ACKs its request, and the worker delivers it from there, so a crash loses nothin
 from django.db import models
 from django.utils import timezone
 
+# How much of a remote party's answer, or of an error, a row keeps (in its text fields).
+EXCERPT_CHARS = 2000
+
 
 class Subscriber(models.Model):
     """A network participant whose keys we trust when no registry is configured."""

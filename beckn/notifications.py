@@ -3,7 +3,7 @@
 from typing import Any
 
 from beckn import mapping
-from beckn.models import OrderLink
+from beckn.selectors import order_link
 from beckn.services import order_push
 from orders.models import Order, OrderEvent
 
@@ -17,7 +17,7 @@ STATE_KINDS = {
 
 
 def order_changed(sender: Any, order: Order, events: list[OrderEvent], **kwargs: Any) -> None:
-    link = OrderLink.objects.filter(order=order).first()
+    link = order_link(order)
     if link is None:
         return
     # The buyer app's own requests (confirm, cancel, update) are answered by their callbacks.

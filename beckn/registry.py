@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from beckn import signing
 from beckn.models import Subscriber, SubscriberKey
 
 logger = logging.getLogger(__name__)
@@ -163,11 +164,7 @@ def _registry_lookup(subscriber_id: str, unique_key_id: str, role: str) -> Parti
     for entry in entries:
         if not isinstance(entry, dict) or entry.get("subscriber_id") != subscriber_id:
             continue
-        if unique_key_id not in (
-            entry.get("key_id"),
-            entry.get("unique_key_id"),
-            entry.get("ukId"),
-        ):
+        if signing.entry_key_id(entry) != unique_key_id:
             continue
         if entry.get("status") != "SUBSCRIBED":
             reasons.append(f"status is {entry.get('status')}")

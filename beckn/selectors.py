@@ -77,6 +77,16 @@ def order_link(order: Order) -> OrderLink | None:
     return OrderLink.objects.filter(order=order).first()
 
 
+def transaction_link(bap_id: str, transaction_id: str) -> OrderLink | None:
+    """The order a buyer app placed in one of its transactions, if any (with what a rating of
+    it reads)."""
+    return (
+        OrderLink.objects.select_related("order__provider", "order__fulfillment")
+        .filter(bap_id=bap_id, transaction_id=transaction_id)
+        .first()
+    )
+
+
 def order_callbacks(order: Order) -> QuerySet[OutboundMessage]:
     """Every callback owed to the buyer app in the order's transaction (the answers to its
     requests and the unsolicited ones), newest first; none for an order placed on the web."""

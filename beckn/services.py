@@ -2,7 +2,6 @@
 
 import contextlib
 import functools
-import json
 import logging
 import random
 import threading
@@ -18,16 +17,21 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.db.models import Field, Q, QuerySet
 from django.utils import timezone
 
-from beckn import mapping, signing
-from beckn.keys import our_identity
-from beckn.models import InboundMessage, OrderLink, OutboundMessage, SearchListing
+from beckn import mapping
+from beckn.keys import our_identity, signed_body
+from beckn.models import (
+    EXCERPT_CHARS,
+    InboundMessage,
+    OrderLink,
+    OutboundMessage,
+    SearchListing,
+)
 from catalog.models import Provider
 from orders.models import Order
 from orders.selectors import order_detail
 
 logger = logging.getLogger(__name__)
 JSON = dict[str, Any]
-EXCERPT_CHARS = 2000
 OUTBOX_SWEEP_LIMIT = 1000  # callbacks enqueued by one sweep (the next one takes the rest)
 # How long one worker thread goes on delivering the callbacks of a BAP that await a delivery
 # slot, one after the other, before it hands the slot on through the broker.
@@ -220,8 +224,6 @@ def order_push(*, link: OrderLink, action: str) -> OutboundMessage:
     """Tell the buyer app that placed an order about a change it did not ask for (an
     unsolicited on_status or on_update), through the outbox. Call inside the changing
     transaction: the callback shows the order as that transaction leaves it."""
-    from beckn.actions import tracking_url
-
     message_id = str(uuid.uuid4())
     request_context = {
         **link.context,
@@ -230,12 +232,11 @@ def order_push(*, link: OrderLink, action: str) -> OutboundMessage:
         "bap_uri": link.bap_uri,
         "transaction_id": link.transaction_id,
     }
-    order = order_detail(link.order_id)
     payload = {
         "context": mapping.callback_context(
             request_context, identity=our_identity(), message_id=message_id
         ),
-        "message": {"order": mapping.order_json(order, tracking_url=tracking_url(order))},
+        "message": mapping.order_message(order_detail(link.order_id)),
     }
     outbound = OutboundMessage.objects.create(
         action=action,
@@ -403,7 +404,7 @@ def _attempt(outbound: OutboundMessage) -> float | None:
     try:
         if outbound.payload is None:
             outbound.payload = _compose(outbound)
-        body, authorization = _signed(outbound.payload)
+        body, authorization = signed_body(outbound.payload)
     except Exception as exc:
         # A bug or a missing key: keep the row, count the attempt, and let backoff pace retries.
         logger.exception("Cannot compose callback %s", outbound.pk)
@@ -443,20 +444,6 @@ def _http_session() -> requests.Session:
     if session is None:
         session = _thread_state.session = requests.Session()
     return session
-
-
-def _signed(payload: JSON) -> tuple[bytes, str]:
-    """The exact bytes we send and the Authorization header that signs them."""
-    identity = our_identity()
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    authorization = signing.sign(
-        body,
-        subscriber_id=identity.subscriber_id,
-        unique_key_id=identity.unique_key_id,
-        key=identity.key,
-        ttl_seconds=settings.BECKN_SIGNATURE_TTL_SECONDS,
-    )
-    return body, authorization
 
 
 def _record_attempt(outbound: OutboundMessage, update: JSON, *, retryable: bool) -> float | None:
@@ -507,15 +494,21 @@ def outbox_sweep(*, overdue_seconds: float) -> int:
     return len(lost) + handed_off
 
 
-def callback_retry(*, outbound_id: int) -> None:
-    """Give a dead callback a new round of attempts (the operator's retry button)."""
-    OutboundMessage.objects.filter(pk=outbound_id, status=OutboundMessage.Status.DEAD).update(
+def callback_retry(*, outbound_id: int) -> bool:
+    """Give a dead callback a new round of attempts (the operator's retry button). Returns
+    False, doing nothing, when the callback is not dead."""
+    updated = OutboundMessage.objects.filter(
+        pk=outbound_id, status=OutboundMessage.Status.DEAD
+    ).update(
         status=OutboundMessage.Status.PENDING,
         attempts=0,
         next_attempt_at=timezone.now(),
         locked_until=None,
     )
+    if not updated:
+        return False
     transaction.on_commit(lambda: callback_enqueue(outbound_id=outbound_id))
+    return True
 
 
 def search_listing_record(*, context: JSON, providers: list[Provider]) -> None:

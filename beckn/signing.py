@@ -10,6 +10,7 @@ import hashlib
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
@@ -165,3 +166,9 @@ def verify(header: SignatureHeader, body: bytes, public_key: str) -> None:
 def _verify_key(public_key: str) -> VerifyKey:
     """The Ed25519 key of a base64 public key (the same few keys verify most requests)."""
     return VerifyKey(base64.b64decode(public_key, validate=True))
+
+
+def entry_key_id(entry: dict[str, Any]) -> object:
+    """The key id of a registry's lookup entry, whichever name the registry gives it (key_id,
+    unique_key_id or ukId)."""
+    return entry.get("key_id") or entry.get("unique_key_id") or entry.get("ukId")

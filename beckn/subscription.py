@@ -8,7 +8,6 @@ Nothing here holds a transaction while waiting for the registry: its challenge u
 row from another request.
 """
 
-import json
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -22,12 +21,11 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from beckn import encryption, signing
-from beckn.keys import CURRENT, KeyPair, our_identity, our_key_pair, our_key_pairs
-from beckn.models import NetworkSubscription
+from beckn.keys import CURRENT, KeyPair, our_key_pair, our_key_pairs, signed_body
+from beckn.models import EXCERPT_CHARS, NetworkSubscription
 
 logger = logging.getLogger(__name__)
 JSON = dict[str, Any]
-EXCERPT_CHARS = 2000
 Status = NetworkSubscription.Status
 
 
@@ -78,15 +76,7 @@ def subscription_payload(
 
 
 def _post_signed(url: str, payload: object, timeout: float) -> requests.Response:
-    identity = our_identity()
-    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-    authorization = signing.sign(
-        body,
-        subscriber_id=identity.subscriber_id,
-        unique_key_id=identity.unique_key_id,
-        key=identity.key,
-        ttl_seconds=settings.BECKN_SIGNATURE_TTL_SECONDS,
-    )
+    body, authorization = signed_body(payload)
     return requests.post(
         url,
         data=body,
@@ -195,10 +185,6 @@ def subscription_request(
     return subscription_refresh(subscription=subscription)
 
 
-def _entry_key_id(entry: JSON) -> object:
-    return entry.get("key_id") or entry.get("unique_key_id") or entry.get("ukId")
-
-
 def subscription_refresh(*, subscription: NetworkSubscription) -> NetworkSubscription:
     """Ask the registry's /lookup for the status of our subscribed key and record it.
 
@@ -224,7 +210,7 @@ def subscription_refresh(*, subscription: NetworkSubscription) -> NetworkSubscri
         if (
             isinstance(entry, dict)
             and entry.get("subscriber_id") == subscription.subscriber_id
-            and _entry_key_id(entry) == subscription.unique_key_id
+            and signing.entry_key_id(entry) == subscription.unique_key_id
             and entry.get("status") in Status.values
         ):
             _save(subscription, status=entry["status"], checked_at=timezone.now())

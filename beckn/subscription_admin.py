@@ -13,17 +13,21 @@ from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
 
 from beckn import subscription
-from beckn.keys import CURRENT, NEXT, our_key_pair, our_key_pairs, signing_key_pair
+from beckn.keys import CURRENT, NEXT, key_roles, our_key_pair, our_key_pairs
 from beckn.models import NetworkSubscription
 from beckn.tasks import subscribe_key
 
 
-def _roles() -> dict[str, str]:
-    """Our configured key ids and their role; 'signing' marks the one outgoing calls use."""
-    roles = {pair.unique_key_id: pair.role for pair in our_key_pairs()}
-    signing = signing_key_pair().unique_key_id
-    roles[signing] = f"{roles[signing]}, signing"
-    return roles
+def _key_roles_or_none() -> dict[str, str] | None:
+    try:
+        return key_roles()
+    except ImproperlyConfigured:
+        return None
+
+
+def _our_key(obj: NetworkSubscription, roles: dict[str, str] | None) -> str:
+    """The role of the row's key among ours ("?" when our keys are misconfigured)."""
+    return "?" if roles is None else roles.get(obj.unique_key_id, "retired")
 
 
 @admin.register(NetworkSubscription)
@@ -54,10 +58,17 @@ class NetworkSubscriptionAdmin(admin.ModelAdmin):
 
     @admin.display(description="our key")
     def our_key(self, obj: NetworkSubscription) -> str:
-        try:
-            return _roles().get(obj.unique_key_id, "retired")
-        except ImproperlyConfigured:
-            return "?"
+        return _our_key(obj, _key_roles_or_none())
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        """The columns, with our key's role read once for the whole page, not once a row."""
+        roles = _key_roles_or_none()
+
+        @admin.display(description="our key")
+        def our_key(obj: NetworkSubscription) -> str:
+            return _our_key(obj, roles)
+
+        return [our_key if name == "our_key" else name for name in self.list_display]
 
     def get_urls(self) -> list[URLPattern]:
         subscribe = path(

@@ -11,9 +11,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from beckn import selectors, services
-from beckn.models import OutboundMessage
 from catalog.models import ProviderMember
 from catalog.tenancy import installer_view
+from catalog.workspace import is_htmx, page
 from orders.models import Order
 from orders.selectors import member_order
 
@@ -29,9 +29,9 @@ def _render_log(
         "notice": notice,
         "error": error,
     }
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return render(request, "workspace/orders/_callbacks.html", context)
-    return render(request, "workspace/order_callbacks.html", {**context, "nav": "board"})
+    return page(request, "workspace/order_callbacks.html", context, nav="board")
 
 
 def _check_role(request: HttpRequest) -> None:
@@ -57,14 +57,13 @@ def order_callback_retry(request: HttpRequest, pk: int, message_id: int) -> Http
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _check_role(request)
-    if callback.status == OutboundMessage.Status.DEAD:
-        services.callback_retry(outbound_id=callback.pk)
+    if services.callback_retry(outbound_id=callback.pk):
         notice, error = f"The {callback.action} callback is queued again.", ""
     else:
         notice = ""
         error = f"The {callback.action} callback is {callback.get_status_display().lower()}: "
         error += "only one given up on can be retried."
-    if request.headers.get("HX-Request") == "true":
+    if is_htmx(request):
         return _render_log(request, order, notice=notice, error=error)
     if error:
         messages.error(request, error)

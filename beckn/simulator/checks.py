@@ -187,7 +187,7 @@ class KeyResolver:
         for entry in entries:
             if not isinstance(entry, dict) or entry.get("subscriber_id") != subscriber_id:
                 continue
-            if key_id not in (entry.get("key_id"), entry.get("unique_key_id"), entry.get("ukId")):
+            if signing.entry_key_id(entry) != key_id:
                 continue
             if entry.get("status", "SUBSCRIBED") != "SUBSCRIBED":
                 statuses.append(str(entry.get("status")))

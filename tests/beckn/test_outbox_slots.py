@@ -188,3 +188,20 @@ def test_the_sweep_takes_lost_messages_and_leaves_those_on_their_way(
         [lost_earlier, not_published]
     )
     assert on_its_way not in [c.kwargs["outbound_id"] for c in enqueue.call_args_list]
+
+
+@pytest.mark.django_db
+def test_only_a_dead_callback_is_retried_and_enqueued(
+    bap: Bap, django_capture_on_commit_callbacks: Any
+) -> None:
+    pending, dead = outbox(bap, 2)
+    OutboundMessage.objects.filter(pk=dead).update(status=OutboundMessage.Status.DEAD, attempts=5)
+    with (
+        mock.patch("beckn.services.callback_enqueue") as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.callback_retry(outbound_id=pending) is False
+        assert services.callback_retry(outbound_id=dead) is True
+    enqueue.assert_called_once_with(outbound_id=dead)
+    retried = OutboundMessage.objects.get(pk=dead)
+    assert (retried.status, retried.attempts) == (OutboundMessage.Status.PENDING, 0)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.dateparse import parse_datetime
 
 from beckn import subscription
-from beckn.keys import CURRENT, NEXT, our_key_pairs, signing_key_pair
+from beckn.keys import CURRENT, NEXT, key_roles
 
 
 class Command(BaseCommand):
@@ -52,8 +52,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _show(self) -> None:
-        roles = {pair.unique_key_id: pair.role for pair in our_key_pairs()}
-        signing = signing_key_pair().unique_key_id
+        roles = key_roles()
         rows = list(subscription.subscriptions())
         if not rows:
             self.stdout.write("No subscription yet.")
@@ -61,8 +60,6 @@ class Command(BaseCommand):
         self.stdout.write("key id | our key | status | valid until | last challenge | problem")
         for row in rows:
             role = roles.get(row.unique_key_id, "retired")
-            if row.unique_key_id == signing:
-                role += ", signing"
             challenged = row.challenged_at.isoformat() if row.challenged_at else "-"
             self.stdout.write(
                 f"{row.unique_key_id} | {role} | {row.status} | {row.valid_until.isoformat()} | "
