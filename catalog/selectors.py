@@ -64,19 +64,10 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(words))
 
 
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle (haversine) distance between two points."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
-    dlmb = math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
 def distance_km_expression(*, latitude: float, longitude: float) -> Expression:
     """SQL for the haversine distance (km) from the point to a row's latitude/longitude.
 
-    Same formula as distance_km; Django provides the math functions on every supported database
+    Django provides the math functions on every supported database
     (on an SQLite built without them it registers Python versions).
     """
     phi = Radians(Cast("latitude", FloatField()))

@@ -3,9 +3,11 @@ download what."""
 
 import uuid
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from catalog.models import DocumentType, Item
@@ -15,10 +17,11 @@ from documents.models import Certificate, Document, Invoice, Submission
 from documents.tokens import FormScope, token_for
 from orders.models import Order
 
-# Verdicts after which a file can no longer be replaced through the form.
-LOCKED = (VerificationStatus.VERIFIED, VerificationStatus.REJECTED)
 # Documents that count towards a complete submission.
 ACCEPTABLE = (VerificationStatus.PENDING, VerificationStatus.VERIFIED)
+
+Issued = TypeVar("Issued", Certificate, Invoice)
+Downloadable = TypeVar("Downloadable", Document, Certificate, Invoice)
 
 
 def absolute_url(path: str) -> str:
@@ -69,22 +72,22 @@ def form_state(item: Item, current: dict[int, Document]) -> FormState:
     return FormState(needed=needed, replaceable=replaceable, settled=settled)
 
 
-def is_complete(item: Item, current: dict[int, Document]) -> bool:
-    return all(
-        (document := current.get(t.pk)) is not None and document.verification_status in ACCEPTABLE
-        for t in required_types(item)
-    )
-
-
-def missing_types(item: Item, submission: Submission | None) -> list[DocumentType]:
-    """The item's required documents that the submission lacks (or has to revise, or had
-    rejected)."""
-    current = current_documents(submission)
+def _lacking(item: Item, current: dict[int, Document]) -> list[DocumentType]:
     return [
         t
         for t in required_types(item)
         if (document := current.get(t.pk)) is None or document.verification_status not in ACCEPTABLE
     ]
+
+
+def is_complete(item: Item, current: dict[int, Document]) -> bool:
+    return not _lacking(item, current)
+
+
+def missing_types(item: Item, submission: Submission | None) -> list[DocumentType]:
+    """The item's required documents that the submission lacks (or has to revise, or had
+    rejected)."""
+    return _lacking(item, current_documents(submission))
 
 
 def submission_for_scope(scope: FormScope) -> Submission | None:
@@ -290,12 +293,30 @@ def document_for_homeowner(*, tracking_token: str, document_id: uuid.UUID) -> Do
     )
 
 
+def _issued_for_homeowner(model: type[Issued], tracking_token: str) -> Issued | None:
+    return model.objects.filter(order__tracking_token=tracking_token).first()
+
+
 def certificate_for_homeowner(*, tracking_token: str) -> Certificate | None:
-    return Certificate.objects.filter(order__tracking_token=tracking_token).first()
+    return _issued_for_homeowner(Certificate, tracking_token)
 
 
 def invoice_for_homeowner(*, tracking_token: str) -> Invoice | None:
-    return Invoice.objects.filter(order__tracking_token=tracking_token).first()
+    return _issued_for_homeowner(Invoice, tracking_token)
+
+
+def _for_installer(
+    user: AbstractBaseUser | AnonymousUser, rows: QuerySet[Downloadable], permission: str
+) -> Downloadable | None:
+    """The row, for the platform's staff with `permission`, or for a member of the installer
+    whose order it belongs to whose role lets them see documents (None for anyone else, and
+    for another installer's row)."""
+    if installer_may_see(user, permission):
+        return rows.first()
+    provider_id = member_provider_id(user, "view_document")
+    if provider_id is None:
+        return None
+    return rows.filter(order__provider_id=provider_id).first()
 
 
 def issued_for_installer(
@@ -303,13 +324,7 @@ def issued_for_installer(
 ) -> Certificate | Invoice | None:
     """A certificate or invoice, for the platform's staff, or for a member of the installer
     that issued it whose role lets them see documents."""
-    issued = model.objects.filter(pk=pk)
-    if installer_may_see(user, f"view_{model._meta.model_name}"):
-        return issued.first()
-    provider_id = member_provider_id(user, "view_document")
-    if provider_id is None:
-        return None
-    return issued.filter(order__provider_id=provider_id).first()
+    return _for_installer(user, model.objects.filter(pk=pk), f"view_{model._meta.model_name}")
 
 
 def installer_may_see(user: AbstractBaseUser | AnonymousUser, permission: str) -> bool:
@@ -338,12 +353,7 @@ def document_for_installer(
     """A document, for the platform's staff, or for a member of the installer whose order it
     belongs to (None for anyone else, and for another installer's document)."""
     documents = Document.objects.select_related("document_type").filter(pk=document_id)
-    if installer_may_see(user, "view_document"):
-        return documents.first()
-    provider_id = member_provider_id(user, "view_document")
-    if provider_id is None:
-        return None
-    return documents.filter(order__provider_id=provider_id).first()
+    return _for_installer(user, documents, "view_document")
 
 
 def certificate_by_number(number: str) -> Certificate | None:

@@ -201,7 +201,7 @@ def _submit(
             {
                 "status": True,
                 "submission_id": str(submission.pk),
-                "complete": submission.complete,
+                "complete": not missing,
                 "missing": missing,
             }
         )

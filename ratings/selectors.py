@@ -17,14 +17,19 @@ from ratings.values import STARS
 REVIEWS = (Rating.Category.PROVIDER, Rating.Category.ORDER)
 
 
-def provider_votes(provider_id: int) -> QuerySet[Rating]:
-    """The ratings that count for an installer: per order, the latest Provider or Order rating."""
-    reviews = Rating.objects.filter(provider_id=provider_id, category__in=REVIEWS)
+def _counted_reviews() -> QuerySet[Rating]:
+    """Of every order, its latest Provider or Order rating: the one that counts (for any
+    installer)."""
     newer = Rating.objects.filter(order_id=OuterRef("order_id"), category__in=REVIEWS).filter(
         Q(rated_at__gt=OuterRef("rated_at"))
         | Q(rated_at=OuterRef("rated_at"), pk__gt=OuterRef("pk"))
     )
-    return reviews.filter(~Exists(newer))
+    return Rating.objects.filter(category__in=REVIEWS).filter(~Exists(newer))
+
+
+def provider_votes(provider_id: int) -> QuerySet[Rating]:
+    """The ratings that count for an installer: per order, the latest Provider or Order rating."""
+    return _counted_reviews().filter(provider_id=provider_id)
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,6 @@ class Reputation:
     count: int
     received: int
     distribution: list[StarCount]
-    last_rated_at: datetime | None
 
     @property
     def rated(self) -> bool:
@@ -66,7 +70,6 @@ def provider_reputation(*, provider: Provider) -> Reputation:
         count=provider.rating_count,
         received=sum(row.count for row in distribution),
         distribution=distribution,
-        last_rated_at=provider.rating_last_at,
     )
 
 
@@ -97,8 +100,6 @@ class TechnicianRating:
     technician: Technician
     value: Decimal | None
     count: int
-    distribution: list[StarCount]
-    last_rated_at: datetime | None
 
 
 def technician_ratings(*, provider: Provider) -> list[TechnicianRating]:
@@ -115,21 +116,9 @@ def technician_ratings(*, provider: Provider) -> list[TechnicianRating]:
                 technician=technician,
                 value=reputation.rating_value if reputation else None,
                 count=reputation.rating_count if reputation else 0,
-                distribution=_distribution(reputation.rating_distribution if reputation else {}),
-                last_rated_at=reputation.rating_last_at if reputation else None,
             )
         )
     return result
-
-
-def _counted_reviews() -> QuerySet[Rating]:
-    """Of every order, its latest Provider or Order rating: the one that counts (see
-    provider_votes, here for any installer)."""
-    newer = Rating.objects.filter(order_id=OuterRef("order_id"), category__in=REVIEWS).filter(
-        Q(rated_at__gt=OuterRef("rated_at"))
-        | Q(rated_at=OuterRef("rated_at"), pk__gt=OuterRef("pk"))
-    )
-    return Rating.objects.filter(category__in=REVIEWS).filter(~Exists(newer))
 
 
 def _readable(ratings: QuerySet[Rating]) -> QuerySet[Rating]:

@@ -214,14 +214,20 @@ def order_review_submit(
     )
 
 
+def _written(text: str, what: str) -> str:
+    """The text stripped; CommentInvalid if that leaves it empty or too long."""
+    text = text.strip()
+    if not text or len(text) > COMMENT_MAX_LENGTH:
+        raise CommentInvalid(f"Write a {what} of 1 to {COMMENT_MAX_LENGTH} characters.")
+    return text
+
+
 def rating_comment(*, rating: Rating, comment: str, submission_id: UUID | None = None) -> Rating:
     """Set the written part of a rating (the feedback form); the value and aggregates stay.
 
     A comment the platform hid stays hidden until staff show it again.
     """
-    text = comment.strip()
-    if not text or len(text) > COMMENT_MAX_LENGTH:
-        raise CommentInvalid(f"Write a comment of 1 to {COMMENT_MAX_LENGTH} characters.")
+    text = _written(comment, "comment")
     rating.comment, rating.feedback_submission_id = text, submission_id
     rating.save(update_fields=["comment", "feedback_submission_id", "updated_at"])
     return rating
@@ -231,9 +237,7 @@ def rating_comment(*, rating: Rating, comment: str, submission_id: UUID | None =
 def review_reply(*, rating: Rating, text: str, actor: str) -> Rating:
     """The installer's public answer to a review; it replies once. Raises ReplyNotAllowed
     (replied already) or CommentInvalid (empty or too long)."""
-    reply = text.strip()
-    if not reply or len(reply) > COMMENT_MAX_LENGTH:
-        raise CommentInvalid(f"Write a reply of 1 to {COMMENT_MAX_LENGTH} characters.")
+    reply = _written(text, "reply")
     locked = Rating.objects.select_for_update().get(pk=rating.pk)
     if locked.replied_at is not None:
         raise ReplyNotAllowed("The installer has replied to this review already.")
@@ -242,18 +246,20 @@ def review_reply(*, rating: Rating, text: str, actor: str) -> Rating:
     return locked
 
 
-def review_hide(*, rating: Rating, actor: str) -> Rating:
-    """Hide a review's text (abuse); its value still counts in the aggregates."""
-    rating.comment_hidden, rating.hidden_by, rating.hidden_at = True, actor, timezone.now()
+def _review_hidden(rating: Rating, actor: str, hidden: bool) -> Rating:
+    rating.comment_hidden, rating.hidden_by, rating.hidden_at = hidden, actor, timezone.now()
     rating.save(update_fields=["comment_hidden", "hidden_by", "hidden_at", "updated_at"])
     return rating
+
+
+def review_hide(*, rating: Rating, actor: str) -> Rating:
+    """Hide a review's text (abuse); its value still counts in the aggregates."""
+    return _review_hidden(rating, actor, True)
 
 
 def review_unhide(*, rating: Rating, actor: str) -> Rating:
     """Show a hidden review's text again."""
-    rating.comment_hidden, rating.hidden_by, rating.hidden_at = False, actor, timezone.now()
-    rating.save(update_fields=["comment_hidden", "hidden_by", "hidden_at", "updated_at"])
-    return rating
+    return _review_hidden(rating, actor, False)
 
 
 # --- Aggregates ------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Rating values: numbers from 0 to 5 with at most two decimals, and the star they count as."""
+"""Rating values: numbers from 0 to 5 with at most two decimals."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -28,11 +28,6 @@ def rating_value_parse(value: Decimal | str | int | float) -> Decimal:
     if not MIN_VALUE <= number <= MAX_VALUE:
         raise RatingValueInvalid(f"The rating {text} is outside the 0 to 5 scale.")
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def star(value: Decimal) -> int:
-    """The whole star a value counts as in a distribution (half up: 4.5 counts as 5)."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def mean(total: Decimal, count: int) -> Decimal:

@@ -42,9 +42,10 @@ def order_rate(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "orders/track.html", context, status=400)
 
 
-def _wants_html(request: HttpRequest) -> bool:
-    """A person's browser (which asks for text/html) rather than a buyer app's server."""
-    return "text/html" in request.headers.get("Accept", "")
+def _wants_json(request: HttpRequest) -> bool:
+    """A buyer app's server rather than a person's browser (which prefers text/html); the same
+    rule as the documents form."""
+    return request.get_preferred_type(["application/json", "text/html"]) == "application/json"
 
 
 # The token in the address is the only credential (no cookie): nothing for CSRF to protect, and
@@ -66,10 +67,10 @@ def feedback(request: HttpRequest, token: str) -> HttpResponse:
             rating_comment(
                 rating=rating, comment=form.cleaned_data["comment"], submission_id=submission_id
             )
-            if not _wants_html(request):
+            if _wants_json(request):
                 return JsonResponse({"status": True, "submission_id": str(submission_id)})
             return render(request, "ratings/feedback_done.html", {"rating": rating})
-        if not _wants_html(request):
+        if _wants_json(request):
             errors = [
                 {"code": "invalid", "path": field, "message": " ".join(messages)}
                 for field, messages in form.errors.items()

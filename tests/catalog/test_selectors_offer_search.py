@@ -2,8 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.selectors import OfferQuery, distance_km, offer_search, query_words
+from catalog.selectors import OfferQuery, offer_search, query_words
 from tests.catalog.factories import ItemFactory, ProviderFactory, ServiceLocationFactory, category
+from tests.catalog.test_selectors_offer_search_gps import distance_km
 
 pytestmark = pytest.mark.django_db
 

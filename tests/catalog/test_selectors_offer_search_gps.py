@@ -8,7 +8,6 @@ import pytest
 from catalog.selectors import (
     EARTH_RADIUS_KM,
     OfferQuery,
-    distance_km,
     offer_search,
     service_locations_near,
 )
@@ -17,6 +16,16 @@ from tests.catalog.factories import ItemFactory, ProviderFactory, ServiceLocatio
 pytestmark = pytest.mark.django_db
 
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    """Great-circle (haversine) distance between two points, in Python: the yardstick the SQL
+    distance (catalog.selectors.distance_km_expression) is checked against."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = phi2 - phi1
+    dlmb = math.radians(lng2 - lng1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 def ids(**criteria: object) -> set[str]:

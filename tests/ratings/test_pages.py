@@ -234,6 +234,18 @@ def test_a_person_posting_the_form_gets_a_page() -> None:
     assert "Your review of" in response.content.decode()
 
 
+def test_json_or_a_page_follows_the_preferred_type_as_for_the_documents_form() -> None:
+    rating = rate(CompletedOrderFactory(), "4")
+    app = {"Accept": "application/json, text/html;q=0.5"}
+    browser = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+    as_app = Client().post(feedback_url(rating), {"comment": "Tidy"}, headers=app)
+    as_person = Client().post(feedback_url(rating), {"comment": "Tidy"}, headers=browser)
+
+    assert as_app.status_code == 200 and as_app.json()["status"] is True
+    assert as_person.status_code == 200 and "Your review of" in as_person.content.decode()
+
+
 def test_an_empty_review_is_refused() -> None:
     rating = rate(CompletedOrderFactory(), "4")
 
