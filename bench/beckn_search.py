@@ -47,7 +47,6 @@ import json
 import multiprocessing
 import os
 import platform
-import queue
 import resource
 import socket
 import statistics
@@ -68,10 +67,16 @@ from nacl.signing import SigningKey  # noqa: E402
 
 from beckn import signing  # noqa: E402
 from beckn.peers import ACK, BapIdentity, CallbackServer, Registry, encode, seed_search  # noqa: E402
-from bench.stack import Stack, StackError, fresh_database, quiet_disconnects  # noqa: E402
+from bench.stack import (  # noqa: E402
+    Callbacks,
+    Stack,
+    StackError,
+    fresh_database,
+    percentile,
+    quiet_disconnects,
+)
 
 Signed = tuple[bytes, dict[str, str]]
-ACK_BODY = json.dumps(ACK).encode()
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # The ACK path stopped part way (bench/urls.py): after the signature, after validation.
 PARTIAL_STAGES = ("signed", "checked")
@@ -79,17 +84,6 @@ PARTIAL_STAGES = ("signed", "checked")
 
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0..100), linear interpolation between closest ranks."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def _round(value: float | None, digits: int = 1) -> float | None:
@@ -377,65 +371,6 @@ def cpu_per_request(used: dict[str, float], requests: int) -> dict[str, float | 
     return figures
 
 
-# -- callbacks ----------------------------------------------------------------------------------
-
-
-class CallbackCollector:
-    """First on_search callback per message_id from a CallbackServer, checked as a BAP would."""
-
-    def __init__(self, server: CallbackServer, bpp_public_key: str) -> None:
-        self.server = server
-        self.bpp_public_key = bpp_public_key
-        self.first: dict[str, float] = {}  # message_id -> received_at
-        self.invalid: dict[str, str] = {}  # message_id (or index) -> problem
-        self.duplicates = 0
-        self._seen = 0
-
-    def poll(self) -> None:
-        batch = self.server.all[self._seen :]
-        self._seen += len(batch)
-        for callback in batch:
-            try:
-                context = callback.payload.get("context") or {}
-            except ValueError:
-                self.invalid[f"#{self._seen}"] = "body is not JSON"
-                continue
-            message_id = context.get("message_id", "")
-            if message_id in self.first:
-                self.duplicates += 1
-                continue
-            self.first[message_id] = callback.received_at
-            problem = ""
-            if not callback.path.endswith("/on_search"):
-                problem = f"path {callback.path}"
-            elif context.get("action") != "on_search":
-                problem = f"action {context.get('action')!r}"
-            else:
-                try:
-                    callback.verify(self.bpp_public_key)
-                except signing.SignatureError as exc:
-                    problem = f"signature: {exc}"
-            if problem:
-                self.invalid[message_id] = problem
-        # Keep the server's queue from growing: we read `all`, not the queue.
-        while not self.server.received.empty():
-            try:
-                self.server.received.get_nowait()
-            except queue.Empty:
-                break
-
-    def wait_for(self, message_ids: list[str], timeout: float) -> bool:
-        wanted = set(message_ids)
-        deadline = time.monotonic() + timeout
-        while True:
-            self.poll()
-            if wanted <= self.first.keys():
-                return True
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.02)
-
-
 # -- phases -------------------------------------------------------------------------------------
 
 
@@ -445,7 +380,7 @@ class Bench:
     stack: Stack
     identity: BapIdentity
     bap: CallbackServer
-    collector: CallbackCollector
+    collector: Callbacks
     meter: CpuMeter
     problems: list[str] = field(default_factory=list)
 
@@ -493,7 +428,7 @@ class Bench:
         self, message_ids: list[str], since: dict[str, float], label: str
     ) -> dict[str, Any]:
         """Wait for the callbacks of `message_ids`; latency from `since[message_id]`."""
-        self.collector.wait_for(message_ids, self.args.callback_timeout)
+        self.collector.wait_for(message_ids, time.monotonic() + self.args.callback_timeout)
         received = [m for m in message_ids if m in self.collector.first]
         latencies = [(self.collector.first[m] - since[m]) * 1000 for m in received]
         missing = len(message_ids) - len(received)
@@ -542,7 +477,7 @@ class Bench:
         self.post_all(self.bare_url, bare, c)
         signed, ids = self.searches(n)
         self.post_all(self.full_url, signed, c)
-        self.collector.wait_for(ids, self.args.callback_timeout)
+        self.collector.wait_for(ids, time.monotonic() + self.args.callback_timeout)
         self.problems.clear()  # warmup figures do not count
 
     def bare_headers(self, body: bytes) -> dict[str, str]:
@@ -605,7 +540,7 @@ class Bench:
                 self.problems.append(f"idle: a search was not ACKed: {result.error}")
                 continue
             acks.append(result.latency * 1000)
-            if self.collector.wait_for([message_id], 10):
+            if self.collector.wait_for([message_id], time.monotonic() + 10):
                 callbacks.append((self.collector.first[message_id] - result.sent_at) * 1000)
             time.sleep(self.args.idle_gap)
         missing = count - len(callbacks)
@@ -683,12 +618,13 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
         identity = BapIdentity()
         registry.entries.append(identity.registry_entry(url=bap.bap_uri))
         bpp_key = SigningKey.generate()
+        bpp_id, bpp_key_id = "sunbeckn-bench.localhost", f"bench-{uuid.uuid4().hex[:8]}"
         env = {
             "DJANGO_ROOT_URLCONF": "bench.urls",
             "BECKN_REGISTRY_URL": registry.url,
             "BECKN_SIGNING_PRIVATE_KEY": base64.b64encode(bytes(bpp_key)).decode(),
-            "BECKN_UNIQUE_KEY_ID": f"bench-{uuid.uuid4().hex[:8]}",
-            "BECKN_SUBSCRIBER_ID": "sunbeckn-bench.localhost",
+            "BECKN_UNIQUE_KEY_ID": bpp_key_id,
+            "BECKN_SUBSCRIBER_ID": bpp_id,
         }
         if database_url:
             env["DATABASE_URL"] = database_url
@@ -699,7 +635,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], int]:
             stack=stack,
             identity=identity,
             bap=bap,
-            collector=CallbackCollector(bap, signing.public_key_base64(bpp_key)),
+            collector=Callbacks(bap, signing.public_key_base64(bpp_key), bpp_id, bpp_key_id),
             meter=CpuMeter(stack, DatabaseBackends(database_url)),
         )
         try:

@@ -52,6 +52,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from bench.stack import percentile  # noqa: E402
+
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
 SQLITE_DEFAULT_SIZES = [1_000, 10_000]
 KINDS = ["gps+category+text", "city+category+text", "single criterion"]
@@ -103,17 +105,6 @@ PHRASES = {
 
 def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0..100), linear interpolation between closest ranks."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 # -- database ---------------------------------------------------------------------------------

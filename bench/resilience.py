@@ -71,12 +71,19 @@ if str(REPO_ROOT) not in sys.path:
 import psycopg  # noqa: E402
 import requests  # noqa: E402
 from nacl.signing import SigningKey  # noqa: E402
-from psycopg import sql  # noqa: E402
 
 from beckn import signing  # noqa: E402
 from beckn.peers import ACK, BapIdentity, CallbackServer, Registry  # noqa: E402
-from bench.beckn_search import Signed, percentile, sign_searches  # noqa: E402
-from bench.stack import Stack, StackError, free_port, quiet_disconnects  # noqa: E402
+from bench.beckn_search import Signed, sign_searches  # noqa: E402
+from bench.stack import (  # noqa: E402
+    Callbacks,
+    Stack,
+    StackError,
+    free_port,
+    fresh_database,
+    percentile,
+    quiet_disconnects,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/sunbeckn_resilience"
 SCENARIOS = ("crash", "redis-down", "db-down", "slow-bap")
@@ -148,66 +155,9 @@ class Bpp:
             "BECKN_SUBSCRIBER_ID": self.subscriber_id,
         }
 
-
-class Deliveries:
-    """Every accepted callback a CallbackServer got, counted per message_id and checked."""
-
-    def __init__(self, server: CallbackServer, bpp: Bpp) -> None:
-        self.server = server
-        self.bpp = bpp
-        self.count: Counter[str] = Counter()
-        self.first: dict[str, float] = {}  # message_id -> received_at (time.monotonic())
-        self.last: dict[str, float] = {}
-        self.invalid: dict[str, str] = {}
-        self._seen = 0
-
-    def poll(self) -> None:
-        batch = self.server.all[self._seen :]
-        self._seen += len(batch)
-        for callback in batch:
-            try:
-                context = callback.payload.get("context") or {}
-            except ValueError:
-                self.invalid[f"#{self._seen}"] = "the body is not JSON"
-                continue
-            message_id = str(context.get("message_id", ""))
-            self.count[message_id] += 1
-            self.first.setdefault(message_id, callback.received_at)
-            self.last[message_id] = callback.received_at
-            problem = ""
-            if not callback.path.endswith("/on_search"):
-                problem = f"path {callback.path}"
-            elif context.get("action") != "on_search":
-                problem = f"action {context.get('action')!r}"
-            else:
-                try:
-                    header = callback.verify(self.bpp.public_key)
-                    if (header.subscriber_id, header.unique_key_id) != (
-                        self.bpp.subscriber_id,
-                        self.bpp.key_id,
-                    ):
-                        problem = f"keyId {header.subscriber_id}|{header.unique_key_id}"
-                except signing.SignatureError as exc:
-                    problem = f"signature: {exc}"
-            if problem:
-                self.invalid[message_id] = problem
-        while not self.server.received.empty():  # we read `all`; keep the queue from growing
-            with contextlib.suppress(Exception):
-                self.server.received.get_nowait()
-
-    def wait_for(self, message_ids: list[str], deadline: float, stack: Stack | None = None) -> bool:
-        """Poll until every message_id has a callback or `deadline` (time.monotonic()) passes,
-        or `stack` is no longer running (then a second more, for callbacks on the wire)."""
-        wanted = set(message_ids)
-        while True:
-            self.poll()
-            if wanted <= self.first.keys():
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            if stack is not None and not stack.running:
-                deadline = min(deadline, time.monotonic() + 1)
-            time.sleep(0.05)
+    def callbacks(self, server: CallbackServer) -> Callbacks:
+        """The on_search callbacks `server` accepts, checked against this identity."""
+        return Callbacks(server, self.public_key, self.subscriber_id, self.key_id)
 
 
 def network(cleanup: contextlib.ExitStack, count: int = 1) -> tuple[Registry, list[Any]]:
@@ -436,18 +386,6 @@ class PrivateRedis:
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def recreate_database(url: str) -> None:
-    """Drop and create the database of a postgres:// url (the dedicated resilience database)."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[A-Za-z0-9_]+", name) or name in ("postgres", "template0", "template1"):
-        raise SystemExit(f"--database-url must name a dedicated database, not {name!r}")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def via_port(url: str, port: int) -> str:
@@ -726,7 +664,7 @@ class Backing:
         self.database_url = database_url
         self.redis: PrivateRedis | None = None
         if mode == "production":
-            recreate_database(database_url)
+            fresh_database(database_url)
             self.redis = PrivateRedis()
             cleanup.callback(self.redis.close)
             self.redis.start()
@@ -767,8 +705,6 @@ class Workspace:
             env=env,
             log_path=self.log_path,
             timeout=args.startup_timeout,
-            keep_data=True,
-            keep_log=True,
             **kwargs,
         )
         self.stacks.append(stack)
@@ -829,7 +765,7 @@ def warm_up(
     stack: Stack,
     server: CallbackServer,
     identity: BapIdentity,
-    deliveries: Deliveries,
+    deliveries: Callbacks,
     when: str = "before the outage",
 ) -> None:
     """One search answered end to end before the outage: the pipeline works to begin with."""
@@ -839,6 +775,17 @@ def warm_up(
         delivered,
         f"{when}, a search is ACKed and its on_search arrives",
         f"{answer.label}; callback {'received' if message_id in deliveries.first else 'missing'}",
+    )
+
+
+def check_valid(report: Report, deliveries: Callbacks) -> None:
+    """FAIL when the BAP accepted a callback that is not an on_search signed by the BPP (such a
+    callback is not counted as delivered either)."""
+    deliveries.poll()
+    report.check(
+        not deliveries.invalid,
+        "every on_search is signed with the BPP key and well formed",
+        f"{len(deliveries.invalid)} invalid, e.g. {list(deliveries.invalid.items())[:3]}",
     )
 
 
@@ -870,7 +817,7 @@ def scenario_crash(args: argparse.Namespace, report: Report) -> None:
             return 503
 
         bap.status_for = status_for
-        deliveries = Deliveries(bap, bpp)
+        deliveries = bpp.callbacks(bap)
         space = Workspace("crash")
         space.close_with(cleanup, report, args.keep)
         env = {**bpp.env(registry.url), **backing.env()}
@@ -927,12 +874,11 @@ def scenario_crash(args: argparse.Namespace, report: Report) -> None:
         got = [m for m in acked if m in deliveries.first]
         missing = [m for m in acked if m not in deliveries.first]
         duplicates = {m: c for m, c in deliveries.count.items() if m in set(acked) and c > 1}
-        invalid = {m: p for m, p in deliveries.invalid.items() if m in set(acked)}
         firsts = [deliveries.first[m] for m in got]
         report.figure("ACKed", len(acked))
         report.figure("delivered (on_search accepted by the BAP)", len(got))
         report.figure("duplicates (on_search received more than once)", sum(duplicates.values()))
-        report.figure("invalid (path, action or signature)", len(invalid))
+        report.figure("invalid (path, action or signature)", len(deliveries.invalid))
         if firsts:
             report.figure(
                 "restart -> first / last delivery",
@@ -946,11 +892,7 @@ def scenario_crash(args: argparse.Namespace, report: Report) -> None:
             f"{len(missing)} missing, e.g. {missing[:3]}",
         )
         report.check(not duplicates, "no on_search is delivered twice", f"{duplicates}")
-        report.check(
-            not invalid,
-            "every on_search is signed with the BPP key and well formed",
-            f"{list(invalid.items())[:3]}",
-        )
+        check_valid(report, deliveries)
         if missing or duplicates:
             report_outbox(report, backing.database(space.data_dir), acked, "after recovery")
         quote_patterns(report, space.log, mark_kill)
@@ -967,7 +909,7 @@ def scenario_redis_down(args: argparse.Namespace, report: Report) -> None:
         assert backing.redis is not None
         redis = backing.redis
         registry, [(bap, identity)] = network(cleanup)
-        deliveries = Deliveries(bap, bpp)
+        deliveries = bpp.callbacks(bap)
         space = Workspace("redis-down")
         space.close_with(cleanup, report, args.keep)
         env = {**bpp.env(registry.url), **backing.env()}
@@ -1043,6 +985,7 @@ def scenario_redis_down(args: argparse.Namespace, report: Report) -> None:
             f"{len(missing)} of {len(acked)} missing",
         )
         report.check(not duplicates, "no on_search is delivered twice", f"{duplicates}")
+        check_valid(report, deliveries)
         health = healthz(stack)
         report.figure("/healthz at the end", health)
         report.check(health.status == 200, "/healthz answers 200 again once Redis is back")
@@ -1065,7 +1008,7 @@ def scenario_redis_down(args: argparse.Namespace, report: Report) -> None:
 def scenario_db_down(args: argparse.Namespace, report: Report) -> None:
     bpp = Bpp()
     with contextlib.ExitStack() as cleanup:
-        recreate_database(args.database_url)
+        fresh_database(args.database_url)
         target = urlsplit(args.database_url)
         proxy = TcpProxy((target.hostname or "127.0.0.1", target.port or 5432)).start()
         cleanup.callback(proxy.close)
@@ -1076,7 +1019,7 @@ def scenario_db_down(args: argparse.Namespace, report: Report) -> None:
             redis.start()
             broker = redis.url
         registry, [(bap, identity)] = network(cleanup)
-        deliveries = Deliveries(bap, bpp)
+        deliveries = bpp.callbacks(bap)
         space = Workspace("db-down")
         space.close_with(cleanup, report, args.keep)
         proxied = via_port(args.database_url, proxy.port)
@@ -1168,6 +1111,7 @@ def scenario_db_down(args: argparse.Namespace, report: Report) -> None:
         deliveries.poll()
         stray = [m for m in message_ids if m in deliveries.first]
         report.check(not stray, "no on_search for the searches NACKed during the outage")
+        check_valid(report, deliveries)
         health = healthz(stack)
         report.figure("/healthz at the end", health)
         report.check(health.status == 200, "/healthz answers 200 again")
@@ -1268,7 +1212,7 @@ def fast_round(
     url: str,
     fast: CallbackServer,
     identity: BapIdentity,
-    deliveries: Deliveries,
+    deliveries: Callbacks,
     stack: Stack,
     args: argparse.Namespace,
 ) -> tuple[list[Answer], list[float]]:
@@ -1303,7 +1247,7 @@ def scenario_slow_bap(args: argparse.Namespace, report: Report) -> None:
         cleanup.callback(slow.stop)
         slow_identity = BapIdentity()
         registry.entries.append(slow_identity.registry_entry(url=slow.bap_uri))
-        deliveries = Deliveries(fast, bpp)
+        deliveries = bpp.callbacks(fast)
         space = Workspace("slow-bap")
         space.close_with(cleanup, report, args.keep)
         cleanup.callback(slow.release.set)  # runs before the stacks stop (ExitStack is LIFO)
@@ -1383,6 +1327,7 @@ def scenario_slow_bap(args: argparse.Namespace, report: Report) -> None:
             f"the BPP never holds more than {args.max_in_flight} connections to the hanging BAP",
             f"{slow.max_holding} at once",
         )
+        check_valid(report, deliveries)
         check_alive(report, stack, started, space.log, 0)
         task_churn(report, space.log, mark, "while the hanging BAP held its connections")
         quote_patterns(report, space.log, 0)

@@ -19,12 +19,16 @@ DATA_DIR and the log in place; a second Stack started on the same data takes ove
 A Stack never deletes a DATA_DIR or log it was given (only the temporary ones it made), so both
 outlive the two stacks; the second one appends to the same log. With the same `env`, the second
 stack also uses the same DATABASE_URL / REDIS_URL (or the caller's, when `env` does not set them).
+
+Also shared by the benchmarks: `Callbacks` (what a fake BAP accepted, checked as a BAP would),
+`percentile` and `fresh_database`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import re
 import shutil
 import signal
@@ -33,12 +37,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+
+from beckn import signing
+
+if TYPE_CHECKING:
+    from beckn.peers import CallbackServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +113,6 @@ class Stack:
         timeout: float = 180.0,
         stop_timeout: float = 15.0,
         log_path: str | os.PathLike[str] | None = None,
-        keep_data: bool = False,
         keep_log: bool = False,
         quiet: bool = False,
     ) -> None:
@@ -121,7 +130,6 @@ class Stack:
             os.close(fd)
             log_path = name
         self.log_path = Path(log_path)
-        self.keep_data = keep_data
         self.keep_log = keep_log
         self.quiet = quiet
         self.process: subprocess.Popen[bytes] | None = None
@@ -189,7 +197,7 @@ class Stack:
         if self._failed:
             self._log(f"stack: kept DATA_DIR {self.data_dir} and log {self.log_path}")
             return
-        if self._own_data_dir and not self.keep_data:
+        if self._own_data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
         if self._own_log and not self.keep_log:
             self.log_path.unlink(missing_ok=True)
@@ -320,9 +328,106 @@ class Stack:
             print(message, file=sys.stderr, flush=True)
 
 
-def fresh_database(url: str, suffix: str) -> str:
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0..100), linear interpolation between closest ranks."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+class Callbacks:
+    """The callbacks a beckn.peers CallbackServer accepted, checked as a BAP would check them.
+
+    A callback counts as delivered (`count`, `first`, `last`: per message_id, received_at in
+    time.monotonic()) only when its path and action are `action` and it is signed with
+    `public_key` under `subscriber_id|key_id`; any other goes to `invalid` (message_id, or
+    #index when the body is not JSON -> the problem).
+    """
+
+    def __init__(
+        self,
+        server: CallbackServer,
+        public_key: str,
+        subscriber_id: str,
+        key_id: str,
+        action: str = "on_search",
+    ) -> None:
+        self.server = server
+        self.public_key = public_key
+        self.key = (subscriber_id, key_id)
+        self.action = action
+        self.count: Counter[str] = Counter()
+        self.first: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.invalid: dict[str, str] = {}
+        self._seen = 0
+
+    @property
+    def duplicates(self) -> int:
+        """Valid callbacks received for a message_id that already had one."""
+        return sum(n - 1 for n in self.count.values())
+
+    def poll(self) -> None:
+        batch = self.server.all[self._seen :]
+        for index, callback in enumerate(batch, start=self._seen):
+            try:
+                context = callback.payload.get("context") or {}
+            except ValueError:
+                self.invalid[f"#{index}"] = "the body is not JSON"
+                continue
+            message_id = str(context.get("message_id", ""))
+            problem = self._problem(callback, context)
+            if problem:
+                self.invalid[message_id] = problem
+                continue
+            self.count[message_id] += 1
+            self.first.setdefault(message_id, callback.received_at)
+            self.last[message_id] = callback.received_at
+        self._seen += len(batch)
+        # We read `all`, not the queue: keep the queue from growing.
+        while True:
+            try:
+                self.server.received.get_nowait()
+            except queue.Empty:
+                break
+
+    def _problem(self, callback: Any, context: dict[str, Any]) -> str:
+        if not callback.path.endswith(f"/{self.action}"):
+            return f"path {callback.path}"
+        if context.get("action") != self.action:
+            return f"action {context.get('action')!r}"
+        try:
+            header = callback.verify(self.public_key)
+        except signing.SignatureError as exc:
+            return f"signature: {exc}"
+        if (header.subscriber_id, header.unique_key_id) != self.key:
+            return f"keyId {header.subscriber_id}|{header.unique_key_id}"
+        return ""
+
+    def wait_for(self, message_ids: list[str], deadline: float, stack: Stack | None = None) -> bool:
+        """Poll until every message_id has a valid callback or `deadline` (time.monotonic())
+        passes, or `stack` is no longer running (then a second more, for callbacks on the
+        wire)."""
+        wanted = set(message_ids)
+        while True:
+            self.poll()
+            if wanted <= self.first.keys():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            if stack is not None and not stack.running:
+                deadline = min(deadline, time.monotonic() + 1)
+            time.sleep(0.02)
+
+
+def fresh_database(url: str, suffix: str = "") -> str:
     """A fresh, empty database beside the one of a postgres:// url, named after it + `suffix`
-    (dropped and created anew); any other url is returned unchanged."""
+    (dropped and created anew; with no suffix, the url's own database); any other url is
+    returned unchanged. The server's own databases (postgres, template0/1) are refused."""
     if not url.startswith(("postgres://", "postgresql://")):
         return url
     import psycopg
@@ -330,8 +435,11 @@ def fresh_database(url: str, suffix: str) -> str:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/") + suffix
-    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-        raise SystemExit(f"DATABASE_URL must name a database of letters, digits and _: {url}")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name) or name in ("postgres", "template0", "template1"):
+        raise SystemExit(
+            f"the database url must name a dedicated database of letters, digits and _, "
+            f"not {name!r}: {url}"
+        )
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True, connect_timeout=5) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))

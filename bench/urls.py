@@ -8,7 +8,7 @@ middleware, same settings as /beckn/<action>, but no parsing, signature check, d
 database row and the broker message. Between them they show where the ACK path's cost lies.
 """
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -16,13 +16,11 @@ from django.views.decorators.http import require_POST
 from beckn.views import ACK_BODY, BecknActionView
 from config.urls import urlpatterns as product_urlpatterns
 
-ACK = {"message": {"ack": {"status": "ACK"}}}
-
 
 @csrf_exempt
 @require_POST
-def bare_ack(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(ACK)
+def bare_ack(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(ACK_BODY, content_type="application/json")
 
 
 class SignedAck(BecknActionView):

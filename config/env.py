@@ -14,6 +14,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data"))).resolve()
+# The web server's port (config/gunicorn.py), also the default port of our own URLs.
+PORT = env.int("PORT", default=8000)
 
 
 def data_path(*parts: str) -> Path:

@@ -9,14 +9,15 @@ often; `PYTHON_GC_THRESHOLD` ("" leaves CPython's defaults) sets the three thres
 """
 
 import gc
-import os
+
+from config.env import env
 
 DEFAULT_THRESHOLD = "20000,50,100"
 
 
 def tune_after_startup() -> None:
     """Freeze what is loaded so far and apply PYTHON_GC_THRESHOLD (call once the app is up)."""
-    threshold = os.environ.get("PYTHON_GC_THRESHOLD", DEFAULT_THRESHOLD).strip()
+    threshold = env.str("PYTHON_GC_THRESHOLD", default=DEFAULT_THRESHOLD).strip()
     if threshold:
         gc.set_threshold(*(int(part) for part in threshold.split(",")))
     gc.freeze()

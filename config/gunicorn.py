@@ -1,10 +1,10 @@
 """Gunicorn settings for `make run` (config/serve.py), read from the environment."""
 
-import os
+from config.env import PORT, env
 
-bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("WEB_THREADS", "4"))
+bind = f"{env.str('HOST', default='127.0.0.1')}:{PORT}"
+workers = env.int("WEB_CONCURRENCY", default=2)
+threads = env.int("WEB_THREADS", default=4)
 timeout = 30
 graceful_timeout = 10
 accesslog = "-"

@@ -5,17 +5,17 @@ or SIGTERM stops both gracefully (SIGKILL after a grace period); if one of them 
 is stopped too and the exit status says so.
 """
 
-import os
 import signal
 import subprocess
 import sys
 import time
 
+from config.env import DATA_DIR
+
 GRACE_SECONDS = 20
 
 
 def commands() -> dict[str, list[str]]:
-    data_dir = os.environ.get("DATA_DIR", "data")
     return {
         "web": ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py"],
         "worker": [
@@ -27,7 +27,7 @@ def commands() -> dict[str, list[str]]:
             "--loglevel",
             "INFO",
             "--schedule",
-            os.path.join(data_dir, "celerybeat-schedule"),
+            str(DATA_DIR / "celerybeat-schedule"),
         ],
     }
 

@@ -1,12 +1,12 @@
 """Django settings shared by every mode. Values come from the environment (config/env.py)."""
 
-from config.env import BASE_DIR, DATA_DIR, data_path, env, persistent_secret
+from config.env import BASE_DIR, DATA_DIR, PORT, data_path, env, persistent_secret
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or persistent_secret("django-secret-key")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 # Where people reach the web pages (e.g. the tracking links given to buyer apps).
-SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -24,6 +24,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CELERY_TASK_DEFAULT_QUEUE = f"sunbeckn-test-{os.getpid()}"
 CELERY_BEAT_SCHEDULE = {}
 
+# Pinned, whatever PORT the environment has (`make test` exports one): tests expect port 8000.
+SITE_URL = "http://127.0.0.1:8000"
 BECKN_SUBSCRIBER_ID = "bpp.sunbeckn.test"
 BECKN_SUBSCRIBER_URL = "http://127.0.0.1:8000/beckn"
 BECKN_UNIQUE_KEY_ID = "bpp-test-key"

@@ -1,6 +1,7 @@
 """Celery: JSON only, late acks (tasks are idempotent), bounded time, Redis or embedded."""
 
 from config.env import DATA_DIR, env
+from config.settings.beckn import BECKN_OUTBOX_SWEEP_SECONDS
 
 _redis_url = env.str("REDIS_URL", default="")
 
@@ -56,6 +57,6 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     "beckn-outbox-sweep": {
         "task": "beckn.tasks.outbox_sweep",
-        "schedule": env.float("BECKN_OUTBOX_SWEEP_SECONDS", default=15.0),
+        "schedule": BECKN_OUTBOX_SWEEP_SECONDS,
     },
 }
