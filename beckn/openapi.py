@@ -11,6 +11,7 @@ document; each action's validator is compiled once.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 
 DOCUMENT_URI = "urn:sunbeckn:openapi"
 MESSAGE_CHARS = 240
-SPEC_RELATIVE = Path("..") / "shared" / "beckn" / "spec-1.1.0" / "transaction.yaml"
+SPEC_RELATIVE = Path("..") / "shared" / "beckn" / "spec-1.1.0"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Violation = tuple[str, str]
@@ -32,15 +33,22 @@ class SpecError(ValueError):
     """The document cannot be read or is not an OpenAPI 3.0/3.1 document."""
 
 
-def default_spec_path() -> Path | None:
-    """`../shared/beckn/spec-1.1.0/transaction.yaml` beside the repository (or the current
-    directory), when it is there."""
-    repo_root = Path(__file__).resolve().parents[1]
-    for base in (repo_root, Path.cwd()):
-        candidate = (base / SPEC_RELATIVE).resolve()
-        if candidate.is_file():
-            return candidate
-    return None
+def spec_dir() -> Path:
+    """Where the official Beckn 1.1.0 OpenAPI files are: `BECKN_SPEC_DIR`, or else
+    `../shared/beckn/spec-1.1.0` beside the repository.
+
+    Read here rather than in config/env.py because the simulator runs without Django. The files
+    are not ours to ship (CC BY-NC-SA): README says where to get them.
+    """
+    configured = os.environ.get("BECKN_SPEC_DIR", "").strip()
+    return Path(configured) if configured else Path(__file__).resolve().parents[1] / SPEC_RELATIVE
+
+
+def spec_file(name: str = "transaction.yaml") -> Path | None:
+    """The file `name` of the specification (transaction.yaml, registry.yaml...), or None when
+    it is not there."""
+    path = spec_dir() / name
+    return path.resolve() if path.is_file() else None
 
 
 def _escape(token: str) -> str:

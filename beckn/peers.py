@@ -4,6 +4,7 @@ Used by the test suite, the CI smoke test and the benchmarks to play the other s
 network, as HTTP servers in a background thread.
 """
 
+import functools
 import json
 import queue
 import threading
@@ -18,9 +19,16 @@ from typing import Any
 import requests
 from nacl.signing import SigningKey
 
-from beckn import signing
+from beckn import conformance, signing
+from beckn.openapi import SpecSchemas
 
 JSON = dict[str, Any]
+
+
+@functools.lru_cache(maxsize=8)
+def spec_schemas(path: str) -> SpecSchemas:
+    """The OpenAPI document at `path`, loaded once per process."""
+    return SpecSchemas(path)
 
 
 @dataclass
@@ -384,7 +392,8 @@ class SubscribingRegistry(Registry):
 
 
 class CheckedCallbackServer(CallbackServer):
-    """A BAP's callback endpoint that also checks every callback against OpenAPI documents.
+    """A BAP's callback endpoint that also checks every callback: always against our own
+    structural rules (beckn/conformance.py), and against OpenAPI documents where given.
 
     `spec_paths()` names the documents when a callback arrives (a network's layer-2 document...),
     `extra_spec_paths` more of them (the core specification...); each violation is kept in
@@ -404,15 +413,15 @@ class CheckedCallbackServer(CallbackServer):
         self.violations: list[str] = []
 
     def handle(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, JSON]:
-        from beckn import layer2
-
         action = path.rstrip("/").rsplit("/", 1)[-1]
         try:
             payload = json.loads(body)
         except ValueError:
             self.violations.append(f"{action}: the body is not JSON")
         else:
+            for problem in conformance.violations(action, payload):
+                self.violations.append(f"{action}: {problem}")
             for spec_path in [*self.spec_paths(), *self.extra_spec_paths]:
-                for where, message in layer2.violations(action, payload, spec_path=spec_path):
+                for where, message in spec_schemas(spec_path).callback(action, payload):
                     self.violations.append(f"{action} against {spec_path}: {where}: {message}")
         return super().handle(path, body, headers)

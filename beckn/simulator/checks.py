@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 
 from beckn import signing
+from beckn.conformance import DEG_TAG_GROUPS, order_violations
 from beckn.openapi import SpecSchemas, summary
 from beckn.peers import ReceivedCallback
 
@@ -25,13 +26,6 @@ JSON = dict[str, Any]
 PASS, FAIL, SKIP = "pass", "fail", "skip"
 
 DEG_CATEGORY = "solar_panel_installation"
-DEG_TAG_GROUPS = (
-    "system_specification",
-    "installation_context",
-    "installer_details",
-    "financial_details",
-    "documentation",
-)
 
 
 @dataclass
@@ -445,20 +439,10 @@ def deg_on_init(payload: JSON, choice: Choice) -> Check:
     order, problem = _order_echo(payload, choice)
     if problem:
         return failed("deg", problem)
-    payments = _list(order.get("payments"))
-    if not payments:
-        return failed("deg", "order.payments is empty: the guide's on_init carries payment terms")
-    for index, payment in enumerate(payments):
-        missing = [n for n in ("type", "collected_by", "status") if not _dict(payment).get(n)]
-        if missing:
-            return failed("deg", f"order.payments[{index}] lacks {', '.join(missing)}")
-    if not _list(order.get("cancellation_terms")):
-        return failed("deg", "order.cancellation_terms is empty")
-    quote = _dict(order.get("quote"))
-    if not _dict(quote.get("price")).get("value"):
-        return failed("deg", "order.quote.price.value is missing")
-    if not _list(quote.get("breakup")):
-        return failed("deg", "order.quote.breakup is empty")
+    problems = order_violations(order, terms=True)
+    if problems:
+        return failed("deg", problems[0])
+    payments, quote = _list(order.get("payments")), _dict(order.get("quote"))
     first = _dict(payments[0])
     return passed(
         "deg",

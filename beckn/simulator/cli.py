@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from beckn import signing
-from beckn.openapi import SpecError, SpecSchemas, default_spec_path
+from beckn.openapi import SpecError, SpecSchemas, spec_file
 from beckn.peers import BapIdentity, Registry
 
 from .checks import KeyResolver
@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     story.add_argument(
         "--spec",
         help="the Beckn 1.1.0 transaction.yaml to validate callbacks with (default: "
-        "../shared/beckn/spec-1.1.0/transaction.yaml beside the repository, if there)",
+        "transaction.yaml in $BECKN_SPEC_DIR, or in ../shared/beckn/spec-1.1.0 beside the "
+        "repository, if there)",
     )
     story.add_argument("--ttl", default="PT10M", help="context.ttl of each request (PT10M)")
     story.add_argument(
@@ -207,7 +208,7 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 
 def load_schemas(args: argparse.Namespace) -> tuple[SpecSchemas | None, str | None]:
-    path = Path(args.spec) if args.spec else default_spec_path()
+    path = Path(args.spec) if args.spec else spec_file()
     if path is None:
         return None, None
     try:

