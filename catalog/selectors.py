@@ -4,6 +4,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connections
@@ -488,4 +489,15 @@ def provider_members(*, provider: Provider) -> QuerySet[ProviderMember]:
         ProviderMember.objects.filter(provider=provider)
         .select_related("user")
         .order_by(rank, "user__email")
+    )
+
+
+def member_for_user(user: Any) -> ProviderMember | None:
+    """The signed-in user's membership of an installer company, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        ProviderMember.objects.select_related("provider", "user")
+        .filter(user=user, provider__is_active=True)
+        .first()
     )

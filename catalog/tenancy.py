@@ -1,18 +1,9 @@
-"""Installer workspace tenancy: who works for which provider, and what their role lets them do.
+"""Installer tenancy: what each member's role lets them do.
 
-Roles are Django auth groups holding model permissions; every workspace view is wrapped in
-`installer_view(permission)`, which admits only members of an installer company whose role
-grants the permission and puts the member on `request.member`. Selectors then scope every
-query to `request.member.provider`, so another tenant's ids answer 404.
+Roles are Django auth groups holding model permissions (catalog.services keeps the groups);
+the workspace admits a member to a page when their role grants its permission
+(web/workspace/tenancy.py), and catalog.selectors.member_for_user finds a user's membership.
 """
-
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
 
 from catalog.models import ProviderMember
 
@@ -52,33 +43,3 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 def role_group_name(role: str) -> str:
     return f"Installer {Role(role).label.lower()}s"
-
-
-def member_for_user(user: Any) -> ProviderMember | None:
-    """The signed-in user's membership of an installer company, or None."""
-    if not user.is_authenticated:
-        return None
-    return (
-        ProviderMember.objects.select_related("provider", "user")
-        .filter(user=user, provider__is_active=True)
-        .first()
-    )
-
-
-def installer_view(permission: str) -> Callable[[Callable[..., HttpResponse]], Any]:
-    """Admit installer members whose role grants `permission`; sets `request.member`."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            member = member_for_user(request.user)
-            if member is None or not request.user.has_perm(permission):
-                raise PermissionDenied
-            request.member = member  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator

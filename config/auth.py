@@ -1,24 +1,12 @@
-"""Sign-in by e-mail address, whatever its case, for installer members and homeowners alike."""
+"""Sign-in by e-mail address, whatever its case, for installer members and homeowners alike
+(the sign-in page is web.accounts')."""
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.db.models import Q
 from django.http import HttpRequest
-
-
-class EmailAuthenticationForm(AuthenticationForm):
-    username = UsernameField(
-        label="E-mail",
-        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
-    )
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Please enter a correct e-mail and password.",
-    }
 
 
 class EmailBackend(ModelBackend):

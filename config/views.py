@@ -2,12 +2,9 @@
 
 import logging
 
-from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, JsonResponse
 
-from catalog.tenancy import member_for_user
 from config.celery import app as celery_app
 
 logger = logging.getLogger(__name__)
@@ -45,11 +42,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "database": database, "broker": broker},
         status=200 if healthy else 503,
     )
-
-
-@login_required
-def account_home(request: HttpRequest) -> HttpResponse:
-    """Where signing in lands: installer members in their workspace, homeowners at their orders."""
-    if member_for_user(request.user) is not None:
-        return redirect("workspace:board")
-    return redirect("orders:my-orders")

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from catalog.models import DocumentType, Item
+from catalog.selectors import member_for_user
 from catalog.taxonomy import DocumentationStatus, VerificationStatus
-from catalog.tenancy import member_for_user
 from documents.models import Certificate, Document, Invoice, Submission
 from documents.tokens import FormScope, token_for
 from orders.models import Order

@@ -1,7 +1,8 @@
 """The private storage of documents, certificates and invoices (settings.STORAGES["documents"]).
 
-Nothing in it has a public URL: files are read back only by documents.views, after checking who
-asks. The default is a folder under DATA_DIR; any Django storage backend can replace it.
+Nothing in it has a public URL: files are read back only by the pages (web/downloads.py), after
+checking who asks. The default is a folder under DATA_DIR; any Django storage backend can
+replace it.
 """
 
 from django.core.files.storage import Storage, storages

@@ -17,7 +17,7 @@ from ratings.errors import RatingError
 from ratings.models import InstallerReputation, Rating, TechnicianReputation
 from ratings.selectors import provider_reputation, provider_reviews, technician_ratings
 from ratings.services import COMMENT_MAX_LENGTH, review_hide, review_reply, review_unhide
-from ratings.templatetags.ratings import rating_display
+from ratings.values import rating_display
 
 
 def _actor(request: HttpRequest) -> str:

@@ -1,4 +1,4 @@
-"""Rating values: numbers from 0 to 5 with at most two decimals."""
+"""Rating values: numbers from 0 to 5 with at most two decimals, read as "4.6/5"."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -32,3 +32,10 @@ def rating_value_parse(value: Decimal | str | int | float) -> Decimal:
 
 def mean(total: Decimal, count: int) -> Decimal:
     return (total / count).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def rating_display(value: Decimal | None) -> str:
+    """4.60 -> "4.6/5"; nothing for no rating."""
+    if value is None:
+        return ""
+    return f"{format(Decimal(value).normalize(), 'f')}/5"

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     # network receiver then announces.
     "documents",
     "beckn",
+    # The pages for people (no models): they use the apps above, none of which uses them.
+    "web",
 ]
 
 MIDDLEWARE = [

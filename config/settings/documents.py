@@ -19,9 +19,9 @@ if not Decimal(0) <= DOCUMENTS_TAX_RATE_PERCENT < Decimal(100):
     raise ImproperlyConfigured("DOCUMENTS_TAX_RATE_PERCENT must be between 0 and 100")
 
 # Uploaded documents, certificates and invoices live in a storage of their own that has no
-# public URL: they are only served by documents.views, which checks who asks. The default is a
-# folder under DATA_DIR; any Django storage (e.g. django-storages' S3Storage) can replace it with
-# DOCUMENTS_STORAGE_BACKEND and its options as JSON in DOCUMENTS_STORAGE_OPTIONS.
+# public URL: they are only served by the pages (web/downloads.py), which check who asks. The
+# default is a folder under DATA_DIR; any Django storage (e.g. django-storages' S3Storage) can
+# replace it with DOCUMENTS_STORAGE_BACKEND and its options as JSON in DOCUMENTS_STORAGE_OPTIONS.
 DOCUMENTS_STORAGE_BACKEND = env.str(
     "DOCUMENTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
 )

@@ -1,0 +1,207 @@
+"""Forms of the installer workspace's catalog pages.
+
+They check what a person types; they never save. The writes and the catalog's rules are
+catalog.services' (item_problems and location_problems, shown here with the other errors).
+"""
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from catalog.models import DocumentType, Item, Provider, ServiceLocation
+from catalog.selectors import MAX_SERVICE_RADIUS_KM
+from catalog.services import ITEM_FIELDS, LOCATION_FIELDS, item_problems, location_problems
+
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+def _descriptor_code(name: str) -> str:
+    """A descriptor code from an item's name: "2kW Rooftop Setup" -> "2kW_Rooftop_Setup"."""
+    return "_".join(re.findall(r"[A-Za-z0-9]+", name))[:100]
+
+
+def _problems_add(form: forms.BaseForm, problems: dict[str, str]) -> None:
+    """The service's rules, on the fields that have no error of their own yet."""
+    for name, problem in problems.items():
+        if name not in form.errors:
+            form.add_error(name, problem)
+
+
+def _location_label(location: ServiceLocation) -> str:
+    place = ", ".join(filter(None, [location.city_name, location.state]))
+    return f"{place} (#{location.local_id}, {location.service_radius_km.normalize():f} km)"
+
+
+class ItemForm(forms.ModelForm):
+    """An item of the installer's catalog: what it is, its price, its tags (the DEG taxonomy),
+    the documents it requires and where it is offered."""
+
+    price_estimated_value = forms.DecimalField(
+        label="Estimated price",
+        max_digits=12,
+        decimal_places=2,
+        help_text="What the installation costs, above zero.",
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+    )
+    currency = forms.CharField(
+        max_length=3,
+        initial="USD",
+        help_text="ISO 4217 code, e.g. USD.",
+        widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
+    )
+    required_documents = forms.ModelMultipleChoiceField(
+        queryset=DocumentType.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="What the homeowner must upload for this installation.",
+    )
+    locations = forms.ModelMultipleChoiceField(
+        queryset=ServiceLocation.objects.none(),
+        label="Service area",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The places (with their radius) where you offer this item.",
+        error_messages={"required": "Choose at least one service location."},
+    )
+
+    class Meta:
+        model = Item
+        fields = [*ITEM_FIELDS, "required_documents", "locations"]
+        labels = {
+            "external_id": "Item id",
+            "code": "Descriptor code",
+            "short_desc": "Short description",
+            "long_desc": "Long description",
+            "property_type": "Property type",
+            "complexity": "Installation complexity",
+            "empaneled": "Empaneled for subsidy schemes",
+        }
+        help_texts = {
+            "code": "Leave empty to derive it from the name (e.g. 2kW_Rooftop_Solar_Setup).",
+        }
+        widgets = {"long_desc": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, provider: Provider, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider = provider
+        self.fields["locations"].queryset = ServiceLocation.objects.filter(provider=provider)
+        self.fields["locations"].label_from_instance = _location_label
+        self.fields["code"].required = False
+        self.fields["category"].empty_label = None
+        if self.instance.pk is not None:
+            # Buyer apps know the item by this id (in carts, orders, ratings): it stays.
+            self.fields["external_id"].disabled = True
+            self.fields["external_id"].help_text = "Published on the network: it cannot change."
+
+    SECTIONS = (
+        ("The item", ("name", "external_id", "code", "category", "short_desc", "long_desc")),
+        ("Price", ("price_estimated_value", "currency")),
+        (
+            "Tags",
+            (
+                "system_capacity",
+                "property_type",
+                "installation_category",
+                "complexity",
+                "equipment_type",
+                "empaneled",
+                "financial_assistance",
+            ),
+        ),
+        ("Documents", ("required_documents", "documents_required_before_confirm")),
+        ("Where it is offered", ("locations",)),
+    )
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The form's fields in the groups the page shows them in."""
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not CURRENCY_RE.match(currency):
+            raise ValidationError("Enter a three-letter currency code, e.g. USD.")
+        return currency
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("code") and data.get("name"):
+            data["code"] = _descriptor_code(data["name"])
+        problems = item_problems(
+            provider=self.provider,
+            price=data.get("price_estimated_value"),
+            locations=list(data.get("locations") or []),
+            required_documents=list(data.get("required_documents") or []),
+            documents_required_before_confirm=bool(data.get("documents_required_before_confirm")),
+        )
+        _problems_add(self, problems)
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned item fields, for item_save."""
+        return {name: self.cleaned_data[name] for name in ITEM_FIELDS}
+
+
+class ServiceLocationForm(forms.ModelForm):
+    """A place the installer works from, with the radius it serves around it."""
+
+    latitude = forms.DecimalField(
+        required=False,
+        min_value=-90,
+        max_value=90,
+        max_digits=9,
+        decimal_places=6,
+        help_text="GPS latitude, e.g. 37.7749 (with the longitude, or neither).",
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        min_value=-180,
+        max_value=180,
+        max_digits=9,
+        decimal_places=6,
+        help_text="GPS longitude, e.g. -122.4194.",
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    service_radius_km = forms.DecimalField(
+        label="Service radius (km)",
+        max_digits=6,
+        decimal_places=1,
+        initial=Decimal("50"),
+        help_text=f"How far around this place you work: above 0, at most "
+        f"{MAX_SERVICE_RADIUS_KM} km.",
+        widget=forms.NumberInput(attrs={"step": "0.1", "min": "0.1"}),
+    )
+
+    class Meta:
+        model = ServiceLocation
+        fields = list(LOCATION_FIELDS)
+        labels = {
+            "city_name": "City",
+            "city_code": "City code",
+            "country_code": "Country code",
+            "area_code": "Postcode",
+            "local_id": "Location id",
+        }
+        help_texts = {"local_id": "Leave empty for the next number."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_id"].required = False
+
+    def clean_country_code(self) -> str:
+        return self.cleaned_data["country_code"].strip().upper()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problems = location_problems(
+            service_radius_km=data.get("service_radius_km"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        )
+        _problems_add(self, problems)
+        return data
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in LOCATION_FIELDS}
