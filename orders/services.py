@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -451,8 +452,6 @@ def homeowner_create(*, email: str, name: str = "", password: str | None = None)
     """A homeowner's account, signed in by e-mail (their user name) with a password or a
     one-time link (no password: `password` None). Raises ValidationError when the e-mail
     address has an account already."""
-    from django.contrib.auth import get_user_model
-
     users = get_user_model()
     email = users.objects.normalize_email(email).lower()
     if users.objects.filter(email__iexact=email).exists():
