@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from beckn import services
+from beckn.delivery import engine
 from beckn.models import InboundMessage, OutboundMessage, Subscriber, SubscriberKey
 
 
@@ -66,7 +66,7 @@ class OutboundMessageAdmin(ReadOnlyLogAdmin):
     def retry_dead(self, request: HttpRequest, queryset: QuerySet[OutboundMessage]) -> None:
         # Only dead ones can be retried: the others are not worth an UPDATE each.
         dead = queryset.filter(status=OutboundMessage.Status.DEAD).values_list("pk", flat=True)
-        retried = sum(services.callback_retry(outbound_id=outbound_id) for outbound_id in dead)
+        retried = sum(engine.callback_retry(outbound_id=outbound_id) for outbound_id in dead)
         self.message_user(request, f"{retried} callback(s) queued again.", messages.SUCCESS)
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 
 
 class BecknConfig(AppConfig):
@@ -6,7 +7,16 @@ class BecknConfig(AppConfig):
     verbose_name = "Beckn network"
 
     def ready(self) -> None:
-        from beckn import notifications
+        # Imported once the apps are loaded, as Django wants (these modules import models).
+        # Importing beckn.answers registers the composer of each action's callback.
+        from beckn import answers, notifications  # noqa: F401
+        from beckn.delivery.composers import composer_actions
+        from beckn.inbound.serializers import MESSAGE_SERIALIZERS
         from orders.signals import order_changed
 
+        if composer_actions() != set(MESSAGE_SERIALIZERS):
+            raise ImproperlyConfigured(
+                "Every action we accept needs a composer of its callback, and only those: "
+                f"accepted {sorted(MESSAGE_SERIALIZERS)}, composed {sorted(composer_actions())}."
+            )
         order_changed.connect(notifications.order_changed, dispatch_uid="beckn-order-push")

@@ -1,5 +1,5 @@
 """An OpenAPI document (the core Beckn 1.1.0 spec, a network's layer 2) as a validator, without
-Django: used by the layer-2 checks of requests (beckn/layer2.py) and by the simulator.
+Django: used by the layer-2 checks of requests (beckn/inbound/layer2.py) and by the simulator.
 
 `SpecSchemas(path)` loads a document (YAML or JSON, OpenAPI 3.0 or 3.1) once; `callback(action,
 body)` lists how a body breaks the request-body schema of `/<action>` (a request to /search, or

@@ -17,9 +17,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import requests
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+from nacl.bindings import crypto_scalarmult
+from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
-from beckn import conformance, signing
+from beckn import conformance, encryption, signing
 from beckn.openapi import SpecSchemas
 
 JSON = dict[str, Any]
@@ -280,8 +283,6 @@ class SubscribingRegistry(Registry):
     )
 
     def __init__(self, port: int = 0, *, subscriber_id: str = "registry.test") -> None:
-        from nacl.public import PrivateKey
-
         super().__init__(port)
         self.identity = BapIdentity(subscriber_id=subscriber_id)
         self.encryption_key = PrivateKey.generate()
@@ -292,10 +293,6 @@ class SubscribingRegistry(Registry):
     @property
     def encryption_public_key(self) -> str:
         """Our X25519 public key in the DER form registries publish."""
-        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
-
-        from beckn import encryption
-
         public = X25519PublicKey.from_public_bytes(bytes(self.encryption_key.public_key))
         return encryption.public_key_base64(public)
 
@@ -331,10 +328,6 @@ class SubscribingRegistry(Registry):
         return subscription["signing_public_key"]  # a first subscription proves its own key
 
     def _subscribe(self, body: bytes, headers: dict[str, str]) -> tuple[int, JSON]:
-        from nacl.bindings import crypto_scalarmult
-
-        from beckn import encryption
-
         try:
             subscription = json.loads(body)
         except ValueError:

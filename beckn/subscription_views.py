@@ -9,8 +9,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from beckn.inbound.serializers import first_error
 from beckn.models import NetworkSubscription
-from beckn.serializers import first_error
 from beckn.subscription import ChallengeRefused, challenge_answer
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 from django.urls import path
 
+from beckn.inbound.views import BecknActionView
 from beckn.subscription_views import OnSubscribeView
-from beckn.views import BecknActionView
 
 app_name = "beckn"
 

@@ -102,8 +102,9 @@ def main() -> int:
 
     call_command("migrate", verbosity=0)
 
-    from beckn import layer2, services, views
-    from beckn.serializers import ContextSerializer
+    from beckn.delivery import engine
+    from beckn.inbound import layer2, services, views
+    from beckn.inbound.serializers import MESSAGE_SERIALIZERS, ContextSerializer
     from config.celery import app as celery_app
     from config.wsgi import application
 
@@ -113,11 +114,11 @@ def main() -> int:
     stages = Stages()
     stages.wrap(views, "authenticate", "signature (parse, key, verify)")
     stages.wrap(ContextSerializer, "is_valid", "validation (DRF serializers, layer 2)")
-    for action in views.ACTIONS.values():
-        stages.wrap(action.message_serializer, "is_valid", "validation (DRF serializers, layer 2)")
+    for message_serializer in MESSAGE_SERIALIZERS.values():
+        stages.wrap(message_serializer, "is_valid", "validation (DRF serializers, layer 2)")
     stages.wrap(layer2, "validate_request", "validation (DRF serializers, layer 2)")
-    stages.wrap(services, "callback_enqueue", "publish (broker message)")
-    stages.wrap(views.services, "request_accept", "persistence (log + outbox rows)")
+    stages.wrap(engine, "callback_enqueue", "publish (broker message)")
+    stages.wrap(services, "request_accept", "persistence (log + outbox rows)")
 
     def call(path: str, body: bytes, authorization: str) -> None:
         environ = {

@@ -13,7 +13,7 @@ SQLite (no DATABASE_URL) a file in a temporary folder. Migrations are applied wi
      catalog.services.catalog_generate (the `generate_catalog` command), then ANALYZE;
   2. run `--warmup` uncounted searches, then `--searches` searches (the same ones, drawn from
      `--seed`, at every size), each timed from the query to the on_search JSON text:
-     catalog.selectors.offer_search, then beckn.mapping.catalog_message, then json encoding
+     catalog.selectors.offer_search, then beckn.mapping.catalog.catalog_message, then json encoding
      (what the worker does before signing and sending a callback).
 
 The searches, like a buyer app's:
@@ -202,7 +202,7 @@ class Measure:
 def run_search(search: Search) -> Measure:
     from django.conf import settings
 
-    from beckn.mapping import catalog_message
+    from beckn.mapping.catalog import catalog_message
     from catalog.selectors import items_matching, offer_search
 
     started = time.perf_counter()
@@ -394,8 +394,9 @@ def print_table(results: list[SizeResult], setup: dict[str, Any]) -> None:
         f"setup: {setup['database']}, {setup['cpus']} CPUs (shared with the database server "
         f"when there is one), Python {setup['python']}, seed {setup['seed']}, warmup "
         f"{setup['warmup']}; each search is timed from the query to the on_search JSON text "
-        f"(offer_search + beckn.mapping.catalog_message + json); 'search p95' is offer_search "
-        f"alone, 'sql p95' the search query alone (ids of the matching items, run separately). "
+        f"(offer_search + beckn.mapping.catalog.catalog_message + json); 'search p95' is "
+        f"offer_search alone, 'sql p95' the search query alone (ids of the matching items, run "
+        f"separately). "
         f"Load average before / after: {setup['load_average'][0]} / {setup['load_average'][1]}."
     )
     for note in setup["notes"]:

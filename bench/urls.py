@@ -13,7 +13,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from beckn.views import ACK_BODY, BecknActionView
+from beckn.inbound.views import ACK_BODY, BecknActionView
 from config.urls import urlpatterns as product_urlpatterns
 
 

@@ -10,7 +10,8 @@ import requests
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 
-from beckn import layer2, openapi
+from beckn import openapi
+from beckn.inbound import layer2
 from beckn.models import InboundMessage, OutboundMessage
 from beckn.peers import CheckedCallbackServer, encode
 from tests.beckn import conftest as beckn_conftest

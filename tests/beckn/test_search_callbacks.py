@@ -164,7 +164,7 @@ def test_an_unreachable_bap_is_given_up_after_the_last_attempt(live_server: Any,
 def test_the_outbox_sweep_delivers_a_callback_whose_task_was_lost(
     client: Any, live_server: Any, bap: Bap, bpp_public_key: str, settings: Any
 ) -> None:
-    with mock.patch("beckn.services.callback_enqueue"):  # the broker loses the message
+    with mock.patch("beckn.delivery.engine.callback_enqueue"):  # the broker loses the message
         assert bap.post(client, bap.request()).status_code == 200
     with pytest.raises(queue.Empty):
         bap.server.wait(timeout=1)

@@ -1,6 +1,6 @@
 """The serializers copy their declared fields cheaply, but each instance still has its own."""
 
-from beckn.serializers import ContextSerializer, SearchMessageSerializer
+from beckn.inbound.serializers import ContextSerializer, SearchMessageSerializer
 from tests.conftest import now_rfc3339
 
 CONTEXT = {

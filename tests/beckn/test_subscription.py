@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from nacl.signing import SigningKey
 
-from beckn import encryption, layer2, signing
+from beckn import encryption, signing
+from beckn.inbound import layer2
 from beckn.keys import our_identity
 from beckn.models import NetworkSubscription
 from beckn.peers import SubscribingRegistry

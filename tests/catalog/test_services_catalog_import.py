@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from beckn import mapping
+from beckn.mapping.catalog import catalog_message
 from catalog.management.commands.load_demo_catalog import DEMO_CATALOG
 from catalog.models import Item, Provider
 from catalog.selectors import OfferQuery, offer_search
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def catalog_snapshot() -> str:
-    return json.dumps(mapping.catalog_message(offer_search(OfferQuery())), sort_keys=True)
+    return json.dumps(catalog_message(offer_search(OfferQuery())), sort_keys=True)
 
 
 def test_loading_the_demo_catalog_twice_gives_the_same_catalog() -> None:

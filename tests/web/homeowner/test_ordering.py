@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from beckn.actions import answer_confirm
+from beckn.answers.order import answer_confirm
 from catalog.models import Item
 from catalog.taxonomy import (
     DocumentationStatus,

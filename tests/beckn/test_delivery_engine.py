@@ -15,7 +15,8 @@ import pytest
 import requests
 from django.utils import timezone
 
-from beckn import services
+from beckn.delivery import engine
+from beckn.inbound.services import request_accept
 from beckn.models import OutboundMessage
 from beckn.peers import encode
 from tests.conftest import Bap
@@ -23,10 +24,9 @@ from tests.conftest import Bap
 
 def outbox(bap: Bap, count: int) -> list[int]:
     """`count` searches of `bap` accepted, their callbacks in the outbox (no broker message)."""
-    with mock.patch("beckn.services.callback_enqueue"):
+    with mock.patch("beckn.delivery.engine.callback_enqueue"):
         return [
-            services.request_accept(action="search", body=bap.request(), signer="test")
-            for _ in range(count)
+            request_accept(action="search", body=bap.request(), signer="test") for _ in range(count)
         ]
 
 
@@ -47,11 +47,11 @@ def four_waiting(bap: Bap, settings: Any) -> list[int]:
     first, second, third, fourth = outbox(bap, 4)
     under_way = timezone.now() + timedelta(minutes=1)
     OutboundMessage.objects.filter(pk__in=[first, second]).update(locked_until=under_way)
-    with mock.patch("beckn.services.callback_enqueue") as enqueue:
-        services.callback_deliver(outbound_id=third)
-        services.callback_deliver(outbound_id=third)  # its message came twice
-        services.callback_deliver(outbound_id=fourth)
-        assert services.outbox_sweep(overdue_seconds=0) == 0  # nothing lost: they wait
+    with mock.patch("beckn.delivery.engine.callback_enqueue") as enqueue:
+        engine.callback_deliver(outbound_id=third)
+        engine.callback_deliver(outbound_id=third)  # its message came twice
+        engine.callback_deliver(outbound_id=fourth)
+        assert engine.outbox_sweep(overdue_seconds=0) == 0  # nothing lost: they wait
     assert enqueue.call_count == 0
     assert delivered(bap) == []
     awaiting = OutboundMessage.objects.filter(awaiting_slot=True).values_list("pk", flat=True)
@@ -70,28 +70,28 @@ def test_a_callback_over_its_baps_limit_awaits_a_slot_and_is_handed_the_next_fre
         status=OutboundMessage.Status.SENT, locked_until=None
     )
     with (
-        mock.patch("beckn.services.callback_enqueue") as enqueue,
+        mock.patch("beckn.delivery.engine.callback_enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert services.outbox_sweep(overdue_seconds=0) == 1
+        assert engine.outbox_sweep(overdue_seconds=0) == 1
     [handed] = enqueue.call_args_list
     assert handed.kwargs["outbound_id"] == third
     # The slot is held for it: a newer callback's message cannot take it meanwhile.
-    services.callback_deliver(outbound_id=fourth)
+    engine.callback_deliver(outbound_id=fourth)
     assert delivered(bap) == []
 
     # Its message arrives: it is delivered in that slot, and this same delivery goes on with
     # the next callback awaiting a slot (a lane), without a broker message.
     with (
-        mock.patch("beckn.services.callback_enqueue") as enqueue,
+        mock.patch("beckn.delivery.engine.callback_enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.callback_deliver(outbound_id=third, lease=handed.kwargs["lease"])
+        engine.callback_deliver(outbound_id=third, lease=handed.kwargs["lease"])
     assert enqueue.call_count == 0
     assert delivered(bap) == [message_id(third), message_id(fourth)]
     assert not OutboundMessage.objects.filter(awaiting_slot=True).exists()
     # A stale hand-off (the callback went on without it) delivers nothing more.
-    services.callback_deliver(outbound_id=third, lease=handed.kwargs["lease"])
+    engine.callback_deliver(outbound_id=third, lease=handed.kwargs["lease"])
     assert len(delivered(bap)) == 2
 
 
@@ -103,11 +103,11 @@ def test_a_lane_that_has_run_long_enough_hands_its_slot_on_through_the_broker(
     OutboundMessage.objects.filter(pk=second).update(locked_until=None)  # its worker died
 
     with (
-        mock.patch.object(services, "LANE_SECONDS", 0),
-        mock.patch("beckn.services.callback_enqueue") as enqueue,
+        mock.patch.object(engine, "LANE_SECONDS", 0),
+        mock.patch("beckn.delivery.engine.callback_enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.callback_deliver(outbound_id=second)
+        engine.callback_deliver(outbound_id=second)
     # Second's delivery freed a slot; third awaited one and gets it, through the broker.
     assert delivered(bap) == [message_id(second)]
     assert [c.kwargs["outbound_id"] for c in enqueue.call_args_list] == [third]
@@ -134,7 +134,7 @@ def test_a_burst_to_one_bap_is_delivered_once_each_within_its_limit_without_a_st
         return 200
 
     bap.server.status_for = slow_bap
-    deliver = services.callback_deliver
+    deliver = engine.callback_deliver
     tasks: Counter[int] = Counter()
 
     def counted(**kwargs: Any) -> float | None:
@@ -142,7 +142,7 @@ def test_a_burst_to_one_bap_is_delivered_once_each_within_its_limit_without_a_st
         return deliver(**kwargs)
 
     payloads = [bap.request() for _ in range(count)]
-    with mock.patch.object(services, "callback_deliver", counted):
+    with mock.patch.object(engine, "callback_deliver", counted):
         for payload in payloads:
             body = encode(payload)
             response = requests.post(
@@ -175,13 +175,15 @@ def test_the_sweep_takes_lost_messages_and_leaves_those_on_their_way(
     earlier = timezone.now() - timedelta(seconds=settings.BECKN_OUTBOX_SWEEP_SECONDS + 1)
     OutboundMessage.objects.filter(pk=lost_earlier).update(next_attempt_at=earlier)
     with (
-        mock.patch("beckn.tasks.deliver_callback.apply_async", side_effect=OSError("down")),
+        mock.patch(
+            "beckn.delivery.engine.deliver_callback.apply_async", side_effect=OSError("down")
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        not_published = services.request_accept(action="search", body=bap.request(), signer="t")
+        not_published = request_accept(action="search", body=bap.request(), signer="t")
 
-    with mock.patch("beckn.services.callback_enqueue") as enqueue:
-        swept = services.outbox_sweep(overdue_seconds=settings.BECKN_OUTBOX_SWEEP_SECONDS)
+    with mock.patch("beckn.delivery.engine.callback_enqueue") as enqueue:
+        swept = engine.outbox_sweep(overdue_seconds=settings.BECKN_OUTBOX_SWEEP_SECONDS)
 
     assert swept == 2
     assert sorted(c.kwargs["outbound_id"] for c in enqueue.call_args_list) == sorted(
@@ -197,11 +199,11 @@ def test_only_a_dead_callback_is_retried_and_enqueued(
     pending, dead = outbox(bap, 2)
     OutboundMessage.objects.filter(pk=dead).update(status=OutboundMessage.Status.DEAD, attempts=5)
     with (
-        mock.patch("beckn.services.callback_enqueue") as enqueue,
+        mock.patch("beckn.delivery.engine.callback_enqueue") as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert services.callback_retry(outbound_id=pending) is False
-        assert services.callback_retry(outbound_id=dead) is True
+        assert engine.callback_retry(outbound_id=pending) is False
+        assert engine.callback_retry(outbound_id=dead) is True
     enqueue.assert_called_once_with(outbound_id=dead)
     retried = OutboundMessage.objects.get(pk=dead)
     assert (retried.status, retried.attempts) == (OutboundMessage.Status.PENDING, 0)

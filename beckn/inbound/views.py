@@ -1,8 +1,9 @@
 """POST /beckn/<action>: check, authenticate, log, ACK or NACK at once; the worker answers later.
 
 A plain Django view: it reads the raw body itself (the signature covers those exact bytes) and
-validates with the DRF serializers of beckn/serializers.py; DRF's request and response machinery
-would only add work to the hot path.
+validates with the DRF serializers of beckn/inbound/serializers.py; DRF's request and response
+machinery would only add work to the hot path. An ACKed request is kept by
+beckn/inbound/services.py (log + outbox row); the delivery engine answers it.
 """
 
 import json
@@ -17,11 +18,10 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from beckn import layer2, services
-from beckn.actions import ACTIONS
-from beckn.auth import AuthenticationFailed, Caller, authenticate, url_within
-from beckn.serializers import ContextSerializer, first_error
-from beckn.services import Rejection
+from beckn.inbound import layer2, services
+from beckn.inbound.auth import AuthenticationFailed, Caller, authenticate, url_within
+from beckn.inbound.serializers import MESSAGE_SERIALIZERS, ContextSerializer, first_error
+from beckn.inbound.services import Rejection
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class BecknActionView(View):
 
     @staticmethod
     def _authenticate(action: str, raw: bytes, body: dict, request: HttpRequest) -> Caller:
-        if action not in ACTIONS:
+        if action not in MESSAGE_SERIALIZERS:
             raise Rejected(Rejection(404, "40001", f"This BPP does not serve /beckn/{action}."))
         context = body.get("context")
         bap_id = context.get("bap_id") if isinstance(context, dict) else None
@@ -128,7 +128,7 @@ class BecknActionView(View):
                 f"{path}: {message}",
                 path,
             ) from None
-        message_serializer = ACTIONS[action].message_serializer(data=body.get("message"))
+        message_serializer = MESSAGE_SERIALIZERS[action](data=body.get("message"))
         if not message_serializer.is_valid():
             path, message = first_error(message_serializer.errors, "message")
             raise invalid(f"{path}: {message}", path)

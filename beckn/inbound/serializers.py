@@ -4,54 +4,11 @@ They check shape and values only; unknown fields pass through, as the protocol i
 """
 
 import copy
-import re
-from datetime import datetime, timedelta
 
 from django.conf import settings
 from rest_framework import serializers
 
-DURATION_RE = re.compile(
-    r"^P(?!$)(?:(?P<years>\d+)Y)?(?:(?P<months>\d+)M)?(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?=\d)(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
-)
-GPS_RE = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
-
-
-def parse_duration(value: str) -> timedelta:
-    """An ISO 8601 duration such as PT10M (a year counts 365 days, a month 30)."""
-    match = DURATION_RE.match(value)
-    if not match:
-        raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT30S.")
-    parts = {name: float(number) for name, number in match.groupdict().items() if number}
-    days = parts.get("years", 0) * 365 + parts.get("months", 0) * 30 + parts.get("days", 0)
-    return timedelta(
-        weeks=parts.get("weeks", 0),
-        days=days,
-        hours=parts.get("hours", 0),
-        minutes=parts.get("minutes", 0),
-        seconds=parts.get("seconds", 0),
-    )
-
-
-def parse_timestamp(value: str) -> datetime:
-    """An RFC 3339 date-time with a time zone."""
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None or "T" not in value.upper():
-        raise ValueError(f"{value!r} is not an RFC 3339 date-time such as 2023-07-16T04:41:00Z.")
-    return parsed
-
-
-def parse_gps(value: str) -> tuple[float, float]:
-    match = GPS_RE.match(value)
-    if not match:
-        raise ValueError(f"{value!r} is not 'latitude,longitude'.")
-    lat, lng = float(match.group(1)), float(match.group(2))
-    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise ValueError(f"{value!r} is outside the range of latitudes and longitudes.")
-    return lat, lng
+from beckn.mapping.values import parse_duration, parse_gps, parse_timestamp
 
 
 class ParsedField(serializers.CharField):
@@ -377,3 +334,19 @@ class RatingSerializer(Serializer):
 
 class RatingMessageSerializer(Serializer):
     ratings = RatingSerializer(many=True, allow_empty=False, max_length=20)
+
+
+# The actions we serve, and how the message of each one's request is checked. Every one of them
+# has a composer of its callback (beckn/answers/, checked at start-up by BecknConfig.ready).
+MESSAGE_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    "search": SearchMessageSerializer,
+    "select": SelectMessageSerializer,
+    "init": InitMessageSerializer,
+    "confirm": ConfirmMessageSerializer,
+    "status": OrderIdMessageSerializer,
+    "track": TrackMessageSerializer,
+    "cancel": CancelMessageSerializer,
+    "update": UpdateMessageSerializer,
+    "support": SupportMessageSerializer,
+    "rating": RatingMessageSerializer,
+}

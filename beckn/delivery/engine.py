@@ -1,0 +1,359 @@
+"""The delivery engine: what goes out. It takes each callback from the outbox and delivers it.
+
+The path of a callback: `callback_enqueue` publishes its Celery message (`deliver_callback`,
+below); the worker runs `callback_deliver`, which claims it (a lease, within its BAP's delivery
+slots), composes its body if it has none yet (the answer's composer, found in the registry of
+beckn/delivery/composers.py that beckn/answers/ fills at start-up), signs and POSTs it, and
+records the outcome: sent, retried later with backoff, or dead. `outbox_sweep` re-enqueues
+what was lost; `callback_retry` gives a dead callback a new round.
+"""
+
+import functools
+import logging
+import random
+import threading
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import requests
+from celery import shared_task
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from beckn.delivery.composers import composer_for
+from beckn.keys import our_identity, signed_body
+from beckn.mapping.context import callback_context
+from beckn.models import EXCERPT_CHARS, OutboundMessage
+
+logger = logging.getLogger(__name__)
+JSON = dict[str, Any]
+OUTBOX_SWEEP_LIMIT = 1000  # callbacks enqueued by one sweep (the next one takes the rest)
+# How long one worker thread goes on delivering the callbacks of a BAP that await a delivery
+# slot, one after the other, before it hands the slot on through the broker.
+LANE_SECONDS = 2.0
+_thread_state = threading.local()  # each worker thread's HTTP session (_http_session)
+
+
+# Defined here, beside the engine that both publishes and runs it. Its name is the one it had in
+# beckn/tasks.py: queued messages name their task, so it must not change.
+@shared_task(
+    name="beckn.tasks.deliver_callback",
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=10,
+)
+def deliver_callback(outbound_id: int, lease: str | None = None) -> None:
+    """A delivery attempt of an outbox row (in the delivery slot handed to it until `lease`,
+    an ISO 8601 time, if given); callback_deliver schedules the next one when it must retry."""
+    callback_deliver(
+        outbound_id=outbound_id, lease=datetime.fromisoformat(lease) if lease else None
+    )
+
+
+def callback_enqueue(
+    *, outbound_id: int, countdown: float | None = None, lease: datetime | None = None
+) -> None:
+    """Ask the worker to deliver a callback (in the delivery slot it holds until `lease`, if
+    given). Never raises: if the broker is unreachable the outbox sweep delivers it later."""
+    args = (outbound_id,) if lease is None else (outbound_id, lease.isoformat())
+    try:
+        deliver_callback.apply_async(args, countdown=countdown)
+    except Exception as exc:
+        logger.warning(
+            "Broker unavailable (%s); callback %s waits for the outbox sweep", exc, outbound_id
+        )
+        if countdown is None:
+            _message_lost(outbound_id)
+
+
+def _message_lost(outbound_id: int) -> None:
+    """A due callback's message could not be published: date it back, so that the next sweep
+    takes it at once rather than after a sweep period (see outbox_sweep)."""
+    overdue = timezone.now() - timedelta(seconds=settings.BECKN_OUTBOX_SWEEP_SECONDS)
+    try:
+        OutboundMessage.objects.filter(
+            pk=outbound_id, status=OutboundMessage.Status.PENDING, next_attempt_at__gt=overdue
+        ).update(next_attempt_at=overdue)
+    except DatabaseError as exc:
+        logger.warning("Could not mark callback %s for the sweep: %s", outbound_id, exc)
+
+
+def _backoff(attempts: int) -> float:
+    base = settings.BECKN_CALLBACK_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0)
+    delay = min(base, settings.BECKN_CALLBACK_BACKOFF_MAX_SECONDS)
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+
+
+def _lease_seconds() -> float:
+    """How long a claimed delivery is another worker's: its longest possible attempt, and a
+    little more. After a crash, its callback waits that long before anyone tries again."""
+    return settings.BECKN_CALLBACK_CONNECT_TIMEOUT + settings.BECKN_CALLBACK_READ_TIMEOUT + 5
+
+
+def _take_turns(bap_id: str) -> None:
+    """Inside a transaction: wait for the other claims and hand-offs of `bap_id`'s callbacks,
+    so that its count of deliveries under way cannot be overrun. (On SQLite the transaction
+    already holds the database's write lock.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [bap_id])
+
+
+def _in_flight(bap_id: str, now: datetime, exclude: int | None = None) -> int:
+    """Deliveries to `bap_id` under way: callbacks whose lease has not run out."""
+    leased = OutboundMessage.objects.filter(
+        bap_id=bap_id, status=OutboundMessage.Status.PENDING, locked_until__gt=now
+    )
+    if exclude is not None:
+        leased = leased.exclude(pk=exclude)
+    return leased.count()
+
+
+def _due(now: datetime) -> QuerySet[OutboundMessage]:
+    """Callbacks to attempt now that nobody is attempting."""
+    return OutboundMessage.objects.filter(
+        status=OutboundMessage.Status.PENDING, next_attempt_at__lte=now
+    ).filter(Q(locked_until__isnull=True) | Q(locked_until__lt=now))
+
+
+def _claim(outbound_id: int) -> int | None:
+    """Take a delivery slot of its BAP to attempt a due callback now; returns the id of the
+    callback this worker is to deliver in it, or None.
+
+    None if it is not due or another worker holds it. If its BAP already has
+    BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP deliveries under way (a slow or dead BAP must not
+    hold every worker while other BAPs wait), the callback is marked as awaiting a slot, and
+    the first of those deliveries to end hands it one (_hand_off_slots): None too, unless a
+    delivery ended meanwhile; then its slot is ours, for the oldest callback awaiting one."""
+    bap_id = OutboundMessage.objects.filter(pk=outbound_id).values_list("bap_id", flat=True).first()
+    if bap_id is None:
+        return None
+    limit = settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP
+    with transaction.atomic():
+        _take_turns(bap_id)
+        now = timezone.now()
+        due = _due(now).filter(pk=outbound_id)
+        if _in_flight(bap_id, now, exclude=outbound_id) < limit:
+            lease = now + timedelta(seconds=_lease_seconds())
+            return outbound_id if due.update(locked_until=lease, awaiting_slot=False) else None
+        deferred = due.update(awaiting_slot=True)
+    # A delivery that ended after our count but before our commit found no callback awaiting
+    # (it looks without waiting for its turn): its slot is ours to use.
+    if deferred and _in_flight(bap_id, timezone.now()) < limit:
+        handed = _hand_off_slots(bap_id=bap_id, keep_first=True)
+        return handed[0] if handed else None
+    return None
+
+
+def callback_deliver(*, outbound_id: int, lease: datetime | None = None) -> None:
+    """Make a delivery attempt of a callback from the outbox, and schedule its retry if it
+    must be retried; with `lease`, in the delivery slot handed to it (_hand_off_slots).
+
+    Nothing happens if it is not due or someone else delivers it; if its BAP has no free
+    delivery slot, it awaits one. After the attempt, the slot goes straight to the oldest
+    callback of the same BAP awaiting one, which this thread then delivers, and so on for up
+    to LANE_SECONDS (a lane: no broker round trip between a busy BAP's callbacks); after that
+    the slot is handed on through the broker, so that other BAPs' messages get a thread.
+    """
+    if lease is None:
+        first = _claim(outbound_id)
+    else:
+        first = outbound_id if _take_slot(outbound_id, lease) else None
+    if first is None:
+        return
+    outbound: OutboundMessage | None = OutboundMessage.objects.select_related("request").get(
+        pk=first
+    )
+    lane_ends = time.monotonic() + LANE_SECONDS
+    while outbound is not None:
+        retry_in = _attempt(outbound)
+        if retry_in is not None:
+            callback_enqueue(outbound_id=outbound.pk, countdown=retry_in)
+        outbound = _next_in_lane(outbound.bap_id, keep_going=time.monotonic() < lane_ends)
+
+
+def _next_in_lane(bap_id: str, *, keep_going: bool) -> OutboundMessage | None:
+    """A delivery to `bap_id` is over and its slot free: the callback awaiting a slot that
+    this thread delivers next (if `keep_going`), holding that slot; any other free slot is
+    handed on. Usually no callback awaits one, which one indexed query tells."""
+    if not OutboundMessage.objects.filter(bap_id=bap_id, awaiting_slot=True).exists():
+        return None
+    handed = _hand_off_slots(bap_id=bap_id, keep_first=keep_going)
+    if not (keep_going and handed):
+        return None
+    return OutboundMessage.objects.select_related("request").get(pk=handed[0])
+
+
+def _take_slot(outbound_id: int, lease: datetime) -> bool:
+    """Take the delivery slot handed to a callback: its lease, unless that ran out and another
+    worker claimed the callback since."""
+    renewed = timezone.now() + timedelta(seconds=_lease_seconds())
+    return (
+        OutboundMessage.objects.filter(
+            pk=outbound_id, status=OutboundMessage.Status.PENDING, locked_until=lease
+        ).update(locked_until=renewed)
+        == 1
+    )
+
+
+def _hand_off_slots(*, bap_id: str, keep_first: bool = False) -> list[int]:
+    """Hand the free delivery slots of `bap_id` to its callbacks awaiting one, oldest first,
+    and enqueue those (with `keep_first`, the first is left to the caller to deliver). A slot
+    is handed over, not freed: the callback is leased on the spot, so that no newer callback
+    takes the slot before its message reaches a worker; each deferred callback is thus
+    enqueued once more, and only once. Returns their ids."""
+    with transaction.atomic():
+        _take_turns(bap_id)
+        now = timezone.now()
+        free = settings.BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP - _in_flight(bap_id, now)
+        if free <= 0:
+            return []
+        waiting = list(
+            _due(now)
+            .filter(bap_id=bap_id, awaiting_slot=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:free]
+        )
+        if waiting:
+            lease = now + timedelta(seconds=_lease_seconds())
+            OutboundMessage.objects.filter(pk__in=waiting).update(
+                awaiting_slot=False, locked_until=lease
+            )
+            for outbound_id in waiting[1:] if keep_first else waiting:
+                transaction.on_commit(
+                    functools.partial(callback_enqueue, outbound_id=outbound_id, lease=lease)
+                )
+    return waiting
+
+
+def _attempt(outbound: OutboundMessage) -> float | None:
+    attempts = outbound.attempts + 1
+    update: JSON = {"attempts": attempts, "locked_until": None}
+    try:
+        if outbound.payload is None:
+            outbound.payload = _compose(outbound)
+        body, authorization = signed_body(outbound.payload)
+    except Exception as exc:
+        # A bug or a missing key: keep the row, count the attempt, and let backoff pace retries.
+        logger.exception("Cannot compose callback %s", outbound.pk)
+        update["last_error"] = f"Cannot compose the callback: {type(exc).__name__}: {exc}"
+        return _record_attempt(outbound, update, retryable=True)
+    try:
+        response = _http_session().post(
+            outbound.target_url,
+            data=body,
+            headers={"Content-Type": "application/json", "Authorization": authorization},
+            timeout=(settings.BECKN_CALLBACK_CONNECT_TIMEOUT, settings.BECKN_CALLBACK_READ_TIMEOUT),
+            allow_redirects=False,
+        )
+    except requests.RequestException as exc:
+        update["last_error"] = f"{type(exc).__name__}: {exc}"[:EXCERPT_CHARS]
+        retryable = True
+    else:
+        update["http_status"] = response.status_code
+        update["response_excerpt"] = response.text[:EXCERPT_CHARS]
+        if response.status_code < 300:
+            update.update(status=OutboundMessage.Status.SENT, sent_at=timezone.now(), last_error="")
+            OutboundMessage.objects.filter(pk=outbound.pk).update(**update)
+            return None
+        update["last_error"] = f"HTTP {response.status_code}"
+        # The BAP's server is failing or overloaded: try again. Any other 4xx is final.
+        retryable = response.status_code >= 500 or response.status_code in (408, 429)
+        if not retryable:
+            update["status"] = OutboundMessage.Status.DEAD
+    return _record_attempt(outbound, update, retryable=retryable)
+
+
+def _compose(outbound: OutboundMessage) -> JSON:
+    """The callback's body: the answer to its request, with our context. Whatever the answer
+    writes (an order on confirm...) commits together with the composed body, or not at all."""
+    request = outbound.request.body
+    compose = composer_for(outbound.request.action)
+    with transaction.atomic():
+        body = compose(request)
+        context = callback_context(
+            request["context"], identity=our_identity(), message_id=outbound.message_id
+        )
+        payload = {"context": context, **body}
+        OutboundMessage.objects.filter(pk=outbound.pk).update(payload=payload)
+    return payload
+
+
+def _http_session() -> requests.Session:
+    """This thread's HTTP session: its connections to the BAPs stay open from one callback to
+    the next (a new TCP connection, or TLS handshake, per callback costs both sides more than
+    the callback itself)."""
+    session = getattr(_thread_state, "session", None)
+    if session is None:
+        session = _thread_state.session = requests.Session()
+    return session
+
+
+def _record_attempt(outbound: OutboundMessage, update: JSON, *, retryable: bool) -> float | None:
+    """Save the outcome of a failed attempt; returns when to retry, if it should."""
+    retry_in = None
+    if retryable:
+        if update["attempts"] >= settings.BECKN_CALLBACK_MAX_ATTEMPTS:
+            update["status"] = OutboundMessage.Status.DEAD
+        else:
+            retry_in = _backoff(update["attempts"])
+            update["next_attempt_at"] = timezone.now() + timedelta(seconds=retry_in)
+    OutboundMessage.objects.filter(pk=outbound.pk).update(**update)
+    if update.get("status") == OutboundMessage.Status.DEAD:
+        logger.error(
+            "Gave up on callback %s to %s: %s",
+            outbound.pk,
+            outbound.target_url,
+            update.get("last_error"),
+        )
+    return retry_in
+
+
+def outbox_sweep(*, overdue_seconds: float) -> int:
+    """Enqueue again the callbacks that no message or delivery will bring to the worker: after
+    a crash, a lost broker message, a broker outage or a restart. Returns how many.
+
+    Those due for at least `overdue_seconds` and neither under way nor awaiting a slot are
+    enqueued (due more recently, their message is most likely still on its way); callbacks
+    awaiting a slot of a BAP that has free slots (the deliveries that held them died) are
+    handed those slots.
+    """
+    now = timezone.now()
+    lost = list(
+        _due(now)
+        .filter(awaiting_slot=False, next_attempt_at__lte=now - timedelta(seconds=overdue_seconds))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:OUTBOX_SWEEP_LIMIT]
+    )
+    for outbound_id in lost:
+        callback_enqueue(outbound_id=outbound_id)
+    waiting_baps = (
+        OutboundMessage.objects.filter(awaiting_slot=True, status=OutboundMessage.Status.PENDING)
+        .order_by()
+        .values_list("bap_id", flat=True)
+        .distinct()
+    )
+    handed_off = sum(len(_hand_off_slots(bap_id=bap_id)) for bap_id in list(waiting_baps))
+    return len(lost) + handed_off
+
+
+def callback_retry(*, outbound_id: int) -> bool:
+    """Give a dead callback a new round of attempts (the operator's retry button). Returns
+    False, doing nothing, when the callback is not dead."""
+    updated = OutboundMessage.objects.filter(
+        pk=outbound_id, status=OutboundMessage.Status.DEAD
+    ).update(
+        status=OutboundMessage.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        locked_until=None,
+    )
+    if not updated:
+        return False
+    transaction.on_commit(lambda: callback_enqueue(outbound_id=outbound_id))
+    return True
