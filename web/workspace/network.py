@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
-from beckn import selectors, services
+from beckn import selectors
+from beckn.delivery.engine import callback_retry
 from catalog.models import ProviderMember
 from orders.models import Order
 from orders.selectors import member_order
@@ -62,7 +63,7 @@ def order_callback_retry(request: HttpRequest, pk: int, message_id: int) -> Http
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     _check_role(request)
-    if services.callback_retry(outbound_id=callback.pk):
+    if callback_retry(outbound_id=callback.pk):
         notice, error = f"The {callback.action} callback is queued again.", ""
     else:
         notice = ""
