@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("beckn/", include("beckn.urls")),
     path("documents/", include("documents.urls")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",
