@@ -53,7 +53,9 @@ def _payment_locked(payment_id: uuid.UUID) -> Payment:
     """The payment re-read under row locks, its order's first (the caller is inside
     transaction.atomic)."""
     order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_id)
-    order = Order.objects.select_for_update().select_related("provider").get(pk=order_id)
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("provider").get(pk=order_id)
+    )
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     payment.order = order
     return payment
@@ -91,11 +93,13 @@ def _event_keep(
 
 
 def _announce(payment: Payment, event: PaymentEvent) -> None:
-    """Send payment_changed once the transaction commits (receivers' errors are logged)."""
+    """Send payment_changed with the payment as committed, once the transaction commits
+    (receivers' errors are logged, not raised: the change is made)."""
 
     def send() -> None:
+        committed = Payment.objects.select_related("order").get(pk=payment.pk)
         for receiver, result in payment_changed.send_robust(
-            sender=Payment, payment=payment, event=event
+            sender=Payment, payment=committed, event=event
         ):
             if isinstance(result, Exception):
                 logger.error("payment_changed receiver %r failed", receiver, exc_info=result)
@@ -144,7 +148,9 @@ def _checkout_claim(*, order: Order, gateway: str) -> tuple[Payment, int | None]
     """The order's payment, with the number of the checkout to open for it (None when its
     checkout is open). A checkout being opened by another request keeps its number, hence its
     idempotency key and its checkout."""
-    order = Order.objects.select_for_update().select_related("provider").get(pk=order.pk)
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("provider").get(pk=order.pk)
+    )
     window = payment_window(order=order)
     if not window.payable_now:
         raise PaymentNotPossible(window.reason)

@@ -25,6 +25,11 @@ class KnownCard:
     description: str
     decline_reason: str = ""
 
+    @property
+    def grouped(self) -> str:
+        """The number as printed on a card, in groups of four."""
+        return " ".join(self.number[i : i + 4] for i in range(0, len(self.number), 4))
+
 
 DECLINED = "Your card was declined."
 AUTHENTICATION_FAILED = (

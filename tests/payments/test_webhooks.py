@@ -61,8 +61,11 @@ def test_a_signed_success_pays_the_order_once(
 
     payment_changed.connect(receiver)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
+        with django_capture_on_commit_callbacks() as after_commit:
             first = webhook_post(client, body_of(event), signed(body_of(event)))
+        assert heard == []  # not before the change commits
+        for callback in after_commit:
+            callback()
         with django_capture_on_commit_callbacks(execute=True):
             replay = webhook_post(client, body_of(event), signed(body_of(event)))
     finally:
@@ -77,7 +80,9 @@ def test_a_signed_success_pays_the_order_once(
     assert changes(order) == (PaymentStatus.PAID, 1, 1)
     assert order.payment_reference == checkout.charge_id
     assert OrderEvent.objects.get(order=order, kind=OrderEvent.Kind.PAYMENT).actor == "gateway:test"
-    assert [p.status for p in heard] == [Payment.Status.PAID]  # once, after commit
+    assert [(p.status, p.order.payment_status) for p in heard] == [
+        (Payment.Status.PAID, PaymentStatus.PAID)
+    ]  # once, as committed
 
 
 @pytest.mark.parametrize(
