@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "ratings",
+    "payments",
     # Before "beckn": its order_changed receiver issues the certificate and invoice that the
     # network receiver then announces.
     "documents",
@@ -135,3 +136,4 @@ from config.settings.accounts import *  # noqa: E402, F403
 from config.settings.beckn import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
 from config.settings.documents import *  # noqa: E402, F403
+from config.settings.payments import *  # noqa: E402, F403
