@@ -6,10 +6,11 @@
 - items: the workspace's writes of an installer's items and service locations;
 - fields: helpers shared by these writers (and orders' technician records).
 
+Their row locks are catalog.lock_objects'.
+
 Every public name is re-exported here: `from catalog.services import X` works for all of them."""
 
 from catalog.services.fields import fields_assign as fields_assign
-from catalog.services.fields import owned_locked as owned_locked
 from catalog.services.fields import validated_save as validated_save
 from catalog.services.generate import GenerateResult as GenerateResult
 from catalog.services.generate import catalog_generate as catalog_generate

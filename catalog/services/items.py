@@ -7,9 +7,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from catalog.lock_objects import item_lock, owned_lock
 from catalog.models import DocumentType, Fulfillment, Item, Provider, ServiceLocation
 from catalog.selectors import MAX_SERVICE_RADIUS_KM
-from catalog.services.fields import fields_assign, owned_locked, validated_save
+from catalog.services.fields import fields_assign, validated_save
 
 # The fields of an item its installer edits in the workspace (item_save's `values`).
 ITEM_FIELDS = (
@@ -88,7 +89,7 @@ def item_save(
     item_problems, an item id the provider already uses, or a changed item id (buyer apps know
     the item by it).
     """
-    item = Item(provider=provider) if item is None else owned_locked(Item, item, provider)
+    item = Item(provider=provider) if item is None else owned_lock(Item, item, provider)
     published_id = item.external_id
     fields_assign(item, values, ITEM_FIELDS)
     locations, required_documents = list(locations), list(required_documents)
@@ -121,7 +122,7 @@ def item_save(
 @transaction.atomic
 def item_active_set(*, item: Item, is_active: bool) -> Item:
     """Offer an item on the network again, or stop offering it (its orders are kept)."""
-    item = Item.objects.select_for_update().get(pk=item.pk)
+    item = item_lock(item.pk)
     if item.is_active != is_active:
         item.is_active = is_active
         item.save(update_fields=["is_active", "updated_at"])
@@ -157,7 +158,7 @@ def service_location_save(
     if location is None:
         location = ServiceLocation(provider=provider)
     else:
-        location = owned_locked(ServiceLocation, location, provider)
+        location = owned_lock(ServiceLocation, location, provider)
     fields_assign(location, values, LOCATION_FIELDS)
     if not location.local_id:
         location.local_id = _next_local_id(provider)

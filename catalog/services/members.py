@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from catalog.lock_objects import owners_lock
 from catalog.models import Provider, ProviderMember
 from catalog.tenancy import ROLE_PERMISSIONS, role_group_name
 
@@ -108,19 +109,10 @@ def member_invitation_send(*, member_id: int) -> None:
     send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
-def _owners_locked(provider: Provider) -> list[int]:
-    """The ids of the provider's owners, their rows locked until the transaction ends."""
-    return list(
-        ProviderMember.objects.select_for_update()
-        .filter(provider=provider, role=ProviderMember.Role.OWNER)
-        .values_list("pk", flat=True)
-    )
-
-
 @transaction.atomic
 def member_update(*, member: ProviderMember, role: str) -> ProviderMember:
     """Change a member's role; the last owner of an installer stays an owner."""
-    owners = _owners_locked(member.provider)
+    owners = owners_lock(member.provider)
     if role != ProviderMember.Role.OWNER and owners == [member.pk]:
         raise ValidationError(
             {"role": "This is the last owner of the company: make someone else an owner first."}
@@ -132,7 +124,7 @@ def member_update(*, member: ProviderMember, role: str) -> ProviderMember:
 def member_remove(*, member: ProviderMember) -> None:
     """Take a person off an installer's team: their role's permissions go with it (their
     account stays, e.g. for their own orders). The last owner cannot be removed."""
-    owners = _owners_locked(member.provider)
+    owners = owners_lock(member.provider)
     if owners == [member.pk]:
         raise ValidationError(
             "This is the last owner of the company: make someone else an owner first."

@@ -138,7 +138,7 @@ def order_place(
 @transaction.atomic
 def order_phase_advance(*, order: Order, actor: str, reason: str = "") -> Order:
     """Move the installation to its next phase; the first one starts the work."""
-    order = order_lock(order)
+    order = order_lock(order.pk)
     changes = OrderChanges(order, actor, reason)
     if order.status == InstallationStatus.SCHEDULED and not order.phase:
         order.status, order.phase = InstallationStatus.IN_PROGRESS, InstallationPhase.SITE_SURVEY
@@ -175,7 +175,7 @@ def order_documentation_update(*, order: Order, status: str, actor: str, reason:
     """Record the order's documentation status, as the documents app derives it from the
     documents. A change, or a `reason` (a document to revise, one rejected), is kept on the
     timeline and announced; nothing else happens."""
-    order = order_lock(order)
+    order = order_lock(order.pk)
     status = DocumentationStatus(status)
     if status == order.documentation_status and not reason:
         return order
@@ -188,7 +188,7 @@ def order_documentation_update(*, order: Order, status: str, actor: str, reason:
 
 @transaction.atomic
 def order_safety_record(*, order: Order, safety_status: str, actor: str, reason: str = "") -> Order:
-    order = order_lock(order)
+    order = order_lock(order.pk)
     if order.status != InstallationStatus.IN_PROGRESS:
         raise IllegalTransition("Safety is checked while the installation is in progress.")
     changes = OrderChanges(order, actor, reason)
@@ -201,7 +201,7 @@ def order_safety_record(*, order: Order, safety_status: str, actor: str, reason:
 @transaction.atomic
 def order_complete(*, order: Order, actor: str, reason: str = "") -> Order:
     """Close a commissioned installation whose safety has been verified."""
-    order = order_lock(order)
+    order = order_lock(order.pk)
     if order.status != InstallationStatus.IN_PROGRESS or order.phase != PHASES[-1]:
         raise IllegalTransition("Only a commissioned installation can be completed.")
     if order.safety_status not in (SafetyStatus.VERIFIED, SafetyStatus.RESOLVED):
@@ -216,7 +216,7 @@ def order_complete(*, order: Order, actor: str, reason: str = "") -> Order:
 @transaction.atomic
 def order_cancel(*, order: Order, reason_id: str, actor: str, note: str = "") -> Order:
     """Cancel an order before its installation begins (the cancellation terms)."""
-    order = order_lock(order)
+    order = order_lock(order.pk)
     if reason_id not in policies.CANCELLATION_REASONS:
         raise InvalidCancellationReason(
             f"Unknown cancellation reason {reason_id!r}; use one of "
@@ -245,7 +245,7 @@ def order_cancel(*, order: Order, reason_id: str, actor: str, note: str = "") ->
 
 @transaction.atomic
 def order_payment_record(*, order: Order, status: str, actor: str, reference: str = "") -> Order:
-    order = order_lock(order)
+    order = order_lock(order.pk)
     if order.status == InstallationStatus.CANCELLED and status == PaymentStatus.PAID:
         raise UpdateNotPossible("A cancelled order takes no payment.")
     changes = OrderChanges(order, actor)
@@ -258,7 +258,7 @@ def order_payment_record(*, order: Order, status: str, actor: str, reference: st
 
 @transaction.atomic
 def order_billing_update(*, order: Order, billing: Billing, actor: str) -> Order:
-    order = order_lock(order)
+    order = order_lock(order.pk)
     if order.is_closed:
         raise UpdateNotPossible(f"The order is {order.get_status_display().lower()}.")
     changes = OrderChanges(order, actor)
@@ -286,7 +286,7 @@ def order_note_add(*, order: Order, text: str, actor: str) -> OrderEvent:
     text = text.strip()
     if not text:
         raise UpdateNotPossible("Write the note first.")
-    order = order_lock(order)
+    order = order_lock(order.pk)
     return OrderEvent.objects.create(
         order=order, kind=OrderEvent.Kind.NOTE, to_value="", actor=actor, reason=text
     )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from catalog.taxonomy import SchedulingStatus
 from orders import policies
 from orders.errors import IllegalTransition, TechnicianUnavailable, UpdateNotPossible
-from orders.lock_objects import order_lock
+from orders.lock_objects import order_lock, technician_lock
 from orders.models import Order, OrderEvent, Technician
 from orders.policies import Appointment, Slot
 from orders.selectors import next_appointments, technician_clashes
@@ -18,7 +18,7 @@ from orders.services.changes import OrderChanges
 def order_reschedule(*, order: Order, slot: Slot, actor: str, reason: str = "") -> Order:
     """Move the next appointment: the site survey until it starts, then the installation
     until it begins (order_schedule's rules: the survey ends before the installation starts)."""
-    order = order_lock(order)
+    order = order_lock(order.pk)
     appointment = policies.reschedulable(order.status, order.phase)
     if appointment is None:
         raise UpdateNotPossible("Nothing is left to schedule on this order.")
@@ -59,7 +59,7 @@ def _appointment_set(
 
 @transaction.atomic
 def order_technician_assign(*, order: Order, technician: Technician, actor: str) -> Order:
-    order = order_lock(order)
+    order = order_lock(order.pk)
     if technician.provider_id != order.provider_id or not technician.is_active:
         raise TechnicianUnavailable(f"{technician.name} does not work for {order.provider}.")
     if order.is_closed:
@@ -83,7 +83,7 @@ def _technician_busy(
     technician_id = technician.pk if technician is not None else order.technician_id
     if technician_id is None or not slots:
         return ""
-    technician = Technician.objects.select_for_update().get(pk=technician_id)
+    technician = technician_lock(technician_id)
     clashes = technician_clashes(
         technician_ids=[technician.pk], slots=slots, exclude_order_id=order.pk
     )
@@ -105,7 +105,7 @@ def order_schedule(
     """Book or move one appointment of an order: the site survey (until the work starts) or
     the installation (until it begins; after the survey). With a technician assigned, the
     window must be free in their diary: nobody is booked twice. Raises UpdateNotPossible."""
-    order = order_lock(order)
+    order = order_lock(order.pk)
     appointment = Appointment(appointment)
     survey = appointment == Appointment.SURVEY
     if appointment not in policies.schedulable(order.status, order.phase):

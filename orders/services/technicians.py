@@ -9,8 +9,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from catalog.lock_objects import owned_lock
 from catalog.models import Provider
-from catalog.services import fields_assign, owned_locked
+from catalog.services import fields_assign
+from orders.lock_objects import technician_lock
 from orders.models import Technician, TechnicianCertification
 
 # The fields of a technician its installer edits (technician_save's `values`).
@@ -29,7 +31,7 @@ def technician_save(
     if technician is None:
         technician = Technician(provider=provider)
     else:
-        technician = owned_locked(Technician, technician, provider)
+        technician = owned_lock(Technician, technician, provider)
     fields_assign(technician, values, TECHNICIAN_FIELDS)
     technician.full_clean()
     technician.save()
@@ -62,7 +64,7 @@ def technician_user_set(
     technician member of the workspace sees the orders assigned to it. Raises ValidationError
     for another installer's technician or one that already signs in as someone else."""
     if technician is not None:
-        technician = Technician.objects.select_for_update().get(pk=technician.pk)
+        technician = technician_lock(technician.pk)
         if technician.provider_id != provider.pk:
             raise ValidationError({"technician": "This technician works for another installer."})
         if technician.user_id not in (None, user.pk):
