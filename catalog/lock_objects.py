@@ -14,7 +14,7 @@ from django.db.models import Model
 from catalog.models import Item, Provider, ProviderMember
 
 
-def rows_lock(model: type[Model], ids: Iterable[int]) -> list[int]:
+def rows_lock(model: type[Model], ids: Iterable[Any]) -> list[Any]:
     """Lock the rows of `model` with these ids, by ascending id; their ids (any kind of row: the
     apps above lock theirs with it too)."""
     wanted = sorted(set(ids))

@@ -12,11 +12,13 @@ from django.utils import timezone
 from catalog.models import DocumentType, Item
 from documents import selectors
 from documents.errors import FormClosed, SubmissionConflict
+from documents.lock_objects import submission_lock
 from documents.models import Document, Submission
 from documents.services.documentation import order_documentation_refresh
 from documents.storage import documents_storage
 from documents.tokens import FormScope
 from documents.uploads import InspectedUpload
+from orders.lock_objects import order_lock
 from orders.models import Order
 
 logger = logging.getLogger(__name__)
@@ -29,19 +31,31 @@ class Upload:
     inspected: InspectedUpload
 
 
-def _submission_for(scope: FormScope, item: Item) -> Submission:
-    """The scope's submission, created if needed, locked (the caller is inside atomic)."""
+def _submission_locked(scope: FormScope, item: Item) -> Submission:
+    """The scope's submission, created if needed, under its row lock, taken after its order's
+    (the lock order: an Order, then its Submissions; the caller is inside transaction.atomic).
+
+    Raises SubmissionConflict when the form's order changed between the two: its transaction's
+    order was placed meanwhile.
+    """
+    key: dict[str, Any]
     if scope.order_id is not None:
-        submission, _ = Submission.objects.get_or_create(order_id=scope.order_id, item=item)
+        key = {"order_id": scope.order_id, "item": item}
+        order_id = scope.order_id
     else:
-        submission, _ = Submission.objects.get_or_create(
-            buyer_reference=scope.buyer_reference, transaction_id=scope.transaction_id, item=item
-        )
-    return (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("order", "item")
-        .get(pk=submission.pk)
-    )
+        key = {
+            "buyer_reference": scope.buyer_reference,
+            "transaction_id": scope.transaction_id,
+            "item": item,
+        }
+        order_id = Submission.objects.filter(**key).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        order_lock(order_id)
+    submission, _ = Submission.objects.get_or_create(**key)
+    submission = submission_lock(submission.pk)
+    if submission.order_id != order_id:
+        raise SubmissionConflict("The form changed meanwhile; reload it.")
+    return submission
 
 
 def form_check_open(order: Order | None) -> None:
@@ -68,7 +82,7 @@ def submission_submit(
     saved: list[str] = []
     try:
         with transaction.atomic():
-            submission = _submission_for(scope, item)
+            submission = _submission_locked(scope, item)
             form_check_open(submission.order)
             current = selectors.current_documents(submission)
             state = selectors.form_state(item, current)

@@ -22,6 +22,7 @@ from catalog.taxonomy import (
 )
 from documents import pdf, selectors
 from documents.errors import DocumentsError
+from documents.lock_objects import invoice_lock
 from documents.models import Certificate, Invoice
 from documents.storage import documents_storage
 from orders.models import Order, OrderEvent, PaymentTerms
@@ -200,7 +201,7 @@ def invoice_issue(*, order: Order) -> Invoice:
 
 def invoice_refresh(*, order: Order) -> Invoice | None:
     """Re-issue the invoice's PDF (same number) when the order's payment status changed."""
-    invoice = Invoice.objects.select_for_update().filter(order=order).first()
+    invoice = invoice_lock(order.pk)
     if invoice is None or invoice.payment_status == order.payment_status:
         return invoice
     previous = invoice.pdf.name

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from documents import selectors
+from documents.lock_objects import submissions_lock
 from documents.models import Document, Submission
 from documents.services.documentation import order_documentation_refresh
 from orders.models import Order
@@ -18,7 +19,11 @@ def order_documents_attach(
     transaction_id: str = "",
 ) -> None:
     """Link the forms filled before the order to it, open one for each other item that needs
-    documents, and set the order's documentation status from them."""
+    documents, and set the order's documentation status from them.
+
+    The caller holds the order's lock (or has just placed it); the submissions are locked next
+    (the lock order)."""
+    submissions_lock(s.pk for s in submissions)
     given = {s.item_id: s for s in submissions}
     for line in order.items.select_related("item"):
         if not selectors.required_types(line.item):

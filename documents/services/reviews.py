@@ -6,8 +6,10 @@ from django.utils import timezone
 from catalog.taxonomy import VerificationStatus
 from documents import selectors
 from documents.errors import IllegalReview
+from documents.lock_objects import document_lock, submission_lock
 from documents.models import Document
 from documents.services.documentation import order_documentation_refresh
+from orders.lock_objects import order_lock
 
 # The verdicts an installer may give, from each state. A document to revise waits for a new
 # upload; a rejected one can be re-opened for revision.
@@ -42,12 +44,17 @@ def document_verify(
 ) -> Document:
     """Give the installer's verdict on a document: VERIFIED, REJECTED or NEEDS_REVISION (the
     last two with a reason). Revision re-opens the form and, like a rejection, is told to the
-    buyer with the document and the reason. Raises IllegalReview."""
-    document = (
-        Document.objects.select_for_update(of=("self",))
-        .select_related("document_type", "submission__item", "order")
-        .get(pk=document.pk)
-    )
+    buyer with the document and the reason. Raises IllegalReview.
+
+    Locks the document's order (if it has one), its submission, then the document itself (the
+    lock order)."""
+    owners = Document.objects.filter(pk=document.pk).values("order_id", "submission_id").get()
+    if owners["order_id"] is not None:
+        order_lock(owners["order_id"])
+    submission_lock(owners["submission_id"])
+    document = document_lock(document.pk)
+    if document.order_id != owners["order_id"]:
+        raise IllegalReview("The document has just joined its order; review it again.")
     status = VerificationStatus(status)
     if problem := review_problem(document, status, reason):
         raise IllegalReview(problem)

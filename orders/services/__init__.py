@@ -20,7 +20,6 @@ from orders.services.orders import Customer as Customer
 from orders.services.orders import order_billing_update as order_billing_update
 from orders.services.orders import order_cancel as order_cancel
 from orders.services.orders import order_complete as order_complete
-from orders.services.orders import order_documentation_update as order_documentation_update
 from orders.services.orders import order_note_add as order_note_add
 from orders.services.orders import order_payment_record as order_payment_record
 from orders.services.orders import order_phase_advance as order_phase_advance

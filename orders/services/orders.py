@@ -171,22 +171,6 @@ def _documents_outstanding(order: Order) -> bool:
 
 
 @transaction.atomic
-def order_documentation_update(*, order: Order, status: str, actor: str, reason: str = "") -> Order:
-    """Record the order's documentation status, as the documents app derives it from the
-    documents. A change, or a `reason` (a document to revise, one rejected), is kept on the
-    timeline and announced; nothing else happens."""
-    order = order_lock(order.pk)
-    status = DocumentationStatus(status)
-    if status == order.documentation_status and not reason:
-        return order
-    changes = OrderChanges(order, actor, reason)
-    changes.add(OrderEvent.Kind.DOCUMENTS, order.documentation_status, status)
-    order.documentation_status = status
-    order.save(update_fields=["documentation_status", "updated_at"])
-    return changes.announce()
-
-
-@transaction.atomic
 def order_safety_record(*, order: Order, safety_status: str, actor: str, reason: str = "") -> Order:
     order = order_lock(order.pk)
     if order.status != InstallationStatus.IN_PROGRESS:
