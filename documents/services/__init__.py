@@ -1,9 +1,11 @@
 """Writes of documents, by concern:
 
 - forms: filled document forms (submission_submit);
-- placing: the forms of an order being placed (order_documents_attach);
+- placing: placing an order with its documents (order_place_with_documents, the confirm of
+  both front doors; order_documents_check, order_documents_attach);
 - reviews: the installer's verdicts (document_verify);
-- documentation: the order's documentation status, derived from its documents;
+- documentation: the order's documentation status, derived from its documents and written to
+  the order here only (order_documentation_refresh);
 - issued: installation certificates and invoices.
 
 Every public name is re-exported here: `from documents.services import X` works for all of them."""
@@ -13,7 +15,6 @@ from documents.services.documentation import (
 )
 from documents.services.forms import Upload as Upload
 from documents.services.forms import form_check_open as form_check_open
-from documents.services.forms import logger as logger
 from documents.services.forms import submission_submit as submission_submit
 from documents.services.issued import NUMBER_ALPHABET as NUMBER_ALPHABET
 from documents.services.issued import certificate_issue as certificate_issue
@@ -21,6 +22,8 @@ from documents.services.issued import invoice_issue as invoice_issue
 from documents.services.issued import invoice_refresh as invoice_refresh
 from documents.services.issued import order_documents_issue as order_documents_issue
 from documents.services.placing import order_documents_attach as order_documents_attach
+from documents.services.placing import order_documents_check as order_documents_check
+from documents.services.placing import order_place_with_documents as order_place_with_documents
 from documents.services.reviews import NEEDS_REASON as NEEDS_REASON
 from documents.services.reviews import REVIEWS as REVIEWS
 from documents.services.reviews import document_verify as document_verify

@@ -17,6 +17,7 @@ from orders.services.orders import ID_ALPHABET as ID_ALPHABET
 from orders.services.orders import PHASES as PHASES
 from orders.services.orders import Billing as Billing
 from orders.services.orders import Customer as Customer
+from orders.services.orders import PlacementTerms as PlacementTerms
 from orders.services.orders import order_billing_update as order_billing_update
 from orders.services.orders import order_cancel as order_cancel
 from orders.services.orders import order_complete as order_complete

@@ -5,6 +5,7 @@ transaction (orders.services.changes)."""
 
 import secrets
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -54,6 +55,18 @@ class Customer:
 def _new_installation_request_id() -> str:
     suffix = "".join(secrets.choice(ID_ALPHABET) for _ in range(6))
     return f"IR-{timezone.now():%y%m}-{suffix}"
+
+
+class PlacementTerms(TypedDict, total=False):
+    """The terms of an order being placed that order_place defaults: its payment, the price
+    the buyer agreed to (checked against the quote), the slot of its site survey. For callers
+    that pass them on (documents.services.order_place_with_documents)."""
+
+    payment_terms: str
+    payment_collector: str
+    payment_status: str
+    expected_total: object
+    survey_slot: Slot | None
 
 
 @transaction.atomic
