@@ -21,8 +21,6 @@ INSTALLED_APPS = [
     "catalog",
     "orders",
     "ratings",
-    # Before "beckn": its order_changed receiver issues the certificate and invoice that the
-    # network receiver then announces.
     "documents",
     "beckn",
 ]

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.lock_objects import providers_lock
 from catalog.taxonomy import (
     EquipmentType,
     InstallationPhase,
@@ -25,7 +26,10 @@ from documents.errors import DocumentsError
 from documents.lock_objects import invoice_lock
 from documents.models import Certificate, Invoice
 from documents.storage import documents_storage
+from orders.actors import SYSTEM
+from orders.lock_objects import order_lock
 from orders.models import Order, OrderEvent, PaymentTerms
+from orders.services.changes import OrderChanges
 
 NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -199,8 +203,13 @@ def invoice_issue(*, order: Order) -> Invoice:
     raise IntegrityError("Could not number the invoice.")
 
 
+@transaction.atomic
 def invoice_refresh(*, order: Order) -> Invoice | None:
-    """Re-issue the invoice's PDF (same number) when the order's payment status changed."""
+    """Re-issue the invoice's PDF (same number) when the order's payment status changed since it
+    was issued; otherwise (or before it is issued) nothing happens, so a second run has no
+    effect. Runs after the payment is recorded (documents.tasks): locks the order, then its
+    invoice (the lock order)."""
+    order = order_lock(order.pk)
     invoice = invoice_lock(order.pk)
     if invoice is None or invoice.payment_status == order.payment_status:
         return invoice
@@ -215,9 +224,27 @@ def invoice_refresh(*, order: Order) -> Invoice | None:
     return invoice
 
 
+@transaction.atomic
 def order_documents_issue(*, order: Order) -> tuple[Certificate, Invoice]:
-    """The certificate and invoice of a completed order (each issued once). Raises
-    DocumentsError for an order that is not completed."""
+    """The certificate and invoice of a completed order, each issued once. Their issue is kept
+    on the order's timeline (an ISSUED event, by the system) and announced (order_changed: the
+    buyer app hears of them); a second run finds them and changes nothing.
+
+    Runs after the completion commits (documents.tasks), not inside it: rendering the PDFs keeps
+    no order's lock for long. Locks the order's Provider, then the order (the lock order: an
+    invoice takes the next number of its installer's sequence). Raises DocumentsError for an
+    order that is not completed.
+    """
+    providers_lock([order.provider_id])
+    order = order_lock(order.pk)
     if order.status != InstallationStatus.COMPLETED:
         raise DocumentsError("The certificate and invoice come with a completed installation.")
-    return certificate_issue(order=order), invoice_issue(order=order)
+    certificate, invoice = selectors.issued_documents(order)
+    if certificate is not None and invoice is not None:
+        return certificate, invoice
+    certificate, invoice = certificate_issue(order=order), invoice_issue(order=order)
+    changes = OrderChanges(order, SYSTEM)
+    changes.add(OrderEvent.Kind.ISSUED, "", f"{certificate.number}, {invoice.number}")
+    order.save(update_fields=["updated_at"])
+    changes.announce()
+    return certificate, invoice
