@@ -14,10 +14,11 @@ from catalog.taxonomy import VerificationStatus
 from documents import services
 from documents.errors import IllegalReview
 from documents.models import Certificate, Document, Invoice, Submission
+from orders.actors import actor_for_user
 
 
 def reviewer(request: HttpRequest) -> str:
-    return f"user:{request.user.get_username()}"
+    return actor_for_user(request.user)
 
 
 class DocumentReviewForm(forms.ModelForm):

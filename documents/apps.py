@@ -9,6 +9,6 @@ class DocumentsConfig(AppConfig):
         from documents import receivers
         from orders.signals import order_changed
 
-        # Connected before beckn's receiver (INSTALLED_APPS order): the certificate and the
-        # invoice of a completed order exist by the time the buyer app is told of it.
+        # No order among order_changed's receivers is needed (see orders/signals.py): this one
+        # only queues tasks for after the commit.
         order_changed.connect(receivers.order_changed, dispatch_uid="documents-order-changed")

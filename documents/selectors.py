@@ -7,12 +7,12 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 
 from catalog.models import DocumentType, Item
 from catalog.selectors import member_for_user
-from catalog.taxonomy import DocumentationStatus, VerificationStatus
+from catalog.taxonomy import DocumentationStatus, InstallationStatus, VerificationStatus
 from documents.models import Certificate, Document, Invoice, Submission
 from documents.tokens import FormScope, token_for
 from orders.models import Order
@@ -197,6 +197,19 @@ def issued_documents(order: Order) -> tuple[Certificate | None, Invoice | None]:
     return (
         Certificate.objects.filter(order=order).first(),
         Invoice.objects.filter(order=order).first(),
+    )
+
+
+def orders_awaiting_issue(*, limit: int) -> list[int]:
+    """Completed orders whose certificate or invoice is not issued yet, or whose invoice does
+    not show their payment status yet (at most `limit`, the longest waiting first): what the
+    issuing tasks have still to do."""
+    unissued = Q(installation_certificate__isnull=True) | Q(invoice__isnull=True)
+    behind = Q(invoice__isnull=False) & ~Q(invoice__payment_status=F("payment_status"))
+    return list(
+        Order.objects.filter(unissued | behind, status=InstallationStatus.COMPLETED)
+        .order_by("updated_at", "pk")
+        .values_list("pk", flat=True)[:limit]
     )
 
 

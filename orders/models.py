@@ -202,6 +202,7 @@ class OrderEvent(models.Model):
         BILLING = "BILLING", "Billing details"
         SAFETY = "SAFETY", "Safety"
         DOCUMENTS = "DOCUMENTS", "Documents"
+        ISSUED = "ISSUED", "Certificate and invoice"
         NOTE = "NOTE", "Site note"
 
     # The choices the values of each kind of change are, for showing them in words.

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 import orders.admin  # registers Technician's admin, extended below
+from orders.actors import actor_for_user
 from orders.models import Technician
 from ratings.errors import RatingError
 from ratings.models import InstallerReputation, Rating, TechnicianReputation
@@ -21,7 +22,7 @@ from ratings.values import rating_display
 
 
 def _actor(request: HttpRequest) -> str:
-    return f"user:{request.user.get_username()}"
+    return actor_for_user(request.user)
 
 
 class RatingAdminForm(forms.ModelForm):

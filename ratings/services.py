@@ -19,7 +19,7 @@ Rules:
   sunpower_sf shows "4.6/5" with a count of 0); a baseline of count 0 weighs nothing once votes
   arrive.
 - Aggregates are rewritten in the transaction that changes a value, under row locks taken in a
-  fixed order (ratings.locks), by recomputing them from the ratings table: exact, and no
+  fixed order (ratings.lock_objects), by recomputing them from the ratings table: exact, and no
   concurrent rating is lost. Searches only read the stored figures.
 """
 
@@ -44,7 +44,7 @@ from ratings.errors import (
     RatingNotAllowed,
     ReplyNotAllowed,
 )
-from ratings.locks import lock_rated
+from ratings.lock_objects import rated_lock, rating_lock
 from ratings.models import Rating, TechnicianReputation
 from ratings.selectors import REVIEWS, order_review, provider_votes
 from ratings.values import STARS, mean, rating_value_parse
@@ -148,7 +148,8 @@ def ratings_submit(
     ]
     providers = {entry.order.provider_id for entry, _, _ in checked}
     technicians = {t.technician.pk for _, _, t in checked if t.technician is not None}
-    lock_rated(provider_ids=providers, technician_ids=technicians)
+    orders = {entry.order.pk for entry, _, _ in checked}
+    rated_lock(provider_ids=providers, order_ids=orders, technician_ids=technicians)
     now = timezone.now()
     saved = []
     for index, (entry, value, target) in enumerate(checked):
@@ -238,7 +239,7 @@ def review_reply(*, rating: Rating, text: str, actor: str) -> Rating:
     """The installer's public answer to a review; it replies once. Raises ReplyNotAllowed
     (replied already) or CommentInvalid (empty or too long)."""
     reply = _written(text, "reply")
-    locked = Rating.objects.select_for_update().get(pk=rating.pk)
+    locked = rating_lock(rating.pk)
     if locked.replied_at is not None:
         raise ReplyNotAllowed("The installer has replied to this review already.")
     locked.reply, locked.replied_by, locked.replied_at = reply, actor, timezone.now()
@@ -283,7 +284,7 @@ def _summary(ratings: QuerySet[Rating]) -> dict[str, Any]:
 def provider_reputation_refresh(*, provider_id: int) -> None:
     """Rewrite an installer's published rating from its baseline and the votes received here.
 
-    The caller holds the provider's lock (ratings.locks.lock_rated) inside its transaction.
+    The caller holds the provider's lock (ratings.lock_objects.rated_lock) inside its transaction.
     """
     row = Provider.objects.filter(pk=provider_id).values(
         *RATING_FIGURES, "rating_baseline_value", "rating_baseline_count"
@@ -312,7 +313,7 @@ def provider_reputation_refresh(*, provider_id: int) -> None:
 
 def technician_reputation_refresh(*, technician_id: int) -> None:
     """Rewrite a technician's aggregate from its Agent ratings. The caller holds the technician's
-    lock (ratings.locks.lock_rated) inside its transaction."""
+    lock (ratings.lock_objects.rated_lock) inside its transaction."""
     votes = _summary(
         Rating.objects.filter(technician_id=technician_id, category=Rating.Category.AGENT)
     )
@@ -365,7 +366,7 @@ def provider_reputation_sync(*, provider: Provider, baseline: Baseline) -> None:
     """After a provider was saved: record its baseline and publish it combined with the votes
     received here (which also undoes whatever a stale copy of the row wrote over them)."""
     with transaction.atomic():
-        lock_rated(provider_ids=[provider.pk])
+        rated_lock(provider_ids=[provider.pk])
         Provider.objects.filter(pk=provider.pk).update(
             rating_baseline_value=baseline[0], rating_baseline_count=baseline[1]
         )

@@ -22,8 +22,6 @@ INSTALLED_APPS = [
     "orders",
     "ratings",
     "payments",
-    # Before "beckn": its order_changed receiver issues the certificate and invoice that the
-    # network receiver then announces.
     "documents",
     "beckn",
     # The pages for people (no models): they use the apps above, none of which uses them.

@@ -2,6 +2,7 @@
 
 from config.env import DATA_DIR, env
 from config.settings.beckn import BECKN_OUTBOX_SWEEP_SECONDS
+from config.settings.documents import DOCUMENTS_ISSUED_SWEEP_SECONDS
 
 _redis_url = env.str("REDIS_URL", default="")
 
@@ -58,5 +59,9 @@ CELERY_BEAT_SCHEDULE = {
     "beckn-outbox-sweep": {
         "task": "beckn.tasks.outbox_sweep",
         "schedule": BECKN_OUTBOX_SWEEP_SECONDS,
+    },
+    "documents-issued-sweep": {
+        "task": "documents.tasks.issued_documents_sweep",
+        "schedule": DOCUMENTS_ISSUED_SWEEP_SECONDS,
     },
 }

@@ -10,6 +10,8 @@ from config.env import DATA_DIR, env
 DOCUMENTS_MAX_UPLOAD_BYTES = env.int("DOCUMENTS_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # How long a document form's token (xinput.form.auth, the tracking page's upload link) is valid.
 DOCUMENTS_TOKEN_MAX_AGE_SECONDS = env.int("DOCUMENTS_TOKEN_MAX_AGE_SECONDS", default=7 * 24 * 3600)
+# How often the worker queues again the certificates and invoices a lost message left unissued.
+DOCUMENTS_ISSUED_SWEEP_SECONDS = env.int("DOCUMENTS_ISSUED_SWEEP_SECONDS", default=300)
 # The rate of tax included in quoted prices, shown on invoices (0: no tax line).
 try:
     DOCUMENTS_TAX_RATE_PERCENT = Decimal(env.str("DOCUMENTS_TAX_RATE_PERCENT", default="0"))

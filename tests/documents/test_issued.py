@@ -15,6 +15,7 @@ from documents import services
 from documents.models import Certificate, Document, Invoice
 from orders import services as order_services
 from orders.models import Order
+from tests.documents.after_commit import run_after_commit
 from tests.documents.factories import form_data, item_requiring, multipart, order_of, order_token
 from tests.orders.factories import TechnicianFactory
 
@@ -40,7 +41,8 @@ def upload_documents(client: Client, order: Order) -> None:
 
 
 def complete(client: Client, **order_fields: Any) -> Order:
-    """Emily's order, documents uploaded and verified, worked through every phase, completed."""
+    """Emily's order, documents uploaded and verified, worked through every phase, completed
+    (and its certificate and invoice issued, by the task its completion queues)."""
     item = item_requiring(
         "id_proof",
         "electricity_bill",
@@ -64,7 +66,8 @@ def complete(client: Client, **order_fields: Any) -> Order:
     order_services.order_safety_record(
         order=order, safety_status=SafetyStatus.VERIFIED, actor=INSTALLER
     )
-    return order_services.order_complete(order=order, actor=INSTALLER)
+    with run_after_commit():
+        return order_services.order_complete(order=order, actor=INSTALLER)
 
 
 def test_completion_issues_a_certificate_that_says_what_was_done(client: Client) -> None:
@@ -134,9 +137,10 @@ def test_completion_issues_an_invoice_from_the_quote(client: Client, settings: A
     ):
         assert fact in text, fact
 
-    order_services.order_payment_record(
-        order=order, status="PAID", actor=INSTALLER, reference="R-1"
-    )
+    with run_after_commit():
+        order_services.order_payment_record(
+            order=order, status="PAID", actor=INSTALLER, reference="R-1"
+        )
     invoice.refresh_from_db()
     assert invoice.payment_status == "PAID"
     text = pdf_text(

@@ -2,11 +2,22 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from catalog.taxonomy import InstallationStatus, SchedulingStatus, TechnicianType
 from orders.models import Order, OrderItem, Technician
 from tests.catalog.factories import FulfillmentFactory, ItemFactory, ProviderFactory
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person's account, signed in by e-mail (their user name)."""
+
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"person{n}@example.com")
+    email = factory.LazyAttribute(lambda user: user.username)
 
 
 class TechnicianFactory(factory.django.DjangoModelFactory):

@@ -15,6 +15,7 @@ from orders import services
 from orders.models import Order, Technician
 from orders.policies import default_survey_slot
 from orders.services import homeowner_create
+from tests.documents.after_commit import run_after_commit
 from tests.documents.factories import image_bytes, pdf_bytes
 from tests.orders.factories import TechnicianFactory
 from web.homeowner.order_forms import SlotForm
@@ -108,13 +109,15 @@ def technician_for(order: Order) -> Technician:
 
 
 def complete(order: Order) -> Order:
-    """The installer's side of a whole installation, through the domain services."""
+    """The installer's side of a whole installation, through the domain services, down to the
+    certificate and invoice its completion has a task issue after the commit."""
     verify_documents(order)
     services.order_technician_assign(order=order, technician=technician_for(order), actor=INSTALLER)
     services.order_phase_advance(order=order, actor=INSTALLER)
     for _ in range(4):
         services.order_phase_advance(order=order, actor=INSTALLER)
     services.order_safety_record(order=order, safety_status=SafetyStatus.VERIFIED, actor=INSTALLER)
-    services.order_complete(order=order, actor=INSTALLER)
+    with run_after_commit():
+        services.order_complete(order=order, actor=INSTALLER)
     order.refresh_from_db()
     return order

@@ -29,7 +29,8 @@ from tests.web.homeowner.helpers import INSTALLER
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("demo_catalog"),
+    # The worker issues the certificate and invoice after the completion.
+    pytest.mark.usefixtures("demo_catalog", "celery_worker"),
 ]
 
 LIVE = 15_000  # ms: a few polls of the order page
@@ -184,7 +185,7 @@ def test_emily_orders_follows_and_rates_her_installation(
     expect(status).to_have_text("Completed", timeout=LIVE)
     expect(page.locator(".phase-done")).to_have_count(5)
     certificate_link = page.locator("[data-field=certificate]")
-    expect(certificate_link).to_contain_text("installation certificate IC-")
+    expect(certificate_link).to_contain_text("installation certificate IC-", timeout=LIVE)
     screenshot("16-completed")
 
     for link, name in (

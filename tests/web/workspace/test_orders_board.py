@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from catalog.taxonomy import InstallationPhase, InstallationPriority, InstallationStatus
-from orders import selectors
+from orders.selectors import board as board_selectors
 from tests.orders.factories import TechnicianFactory
 from tests.web.workspace.helpers import (
     Role,
@@ -186,7 +186,7 @@ def test_a_technician_sees_only_the_jobs_assigned_to_them(client: Client) -> Non
 def test_a_column_shows_its_first_orders_and_says_how_many_more(
     client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(selectors, "BOARD_COLUMN_LIMIT", 3)
+    monkeypatch.setattr(board_selectors, "BOARD_COLUMN_LIMIT", 3)
     provider = installer()
     for _ in range(5):
         order_for(provider)

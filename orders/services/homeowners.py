@@ -1,0 +1,26 @@
+"""Homeowners' accounts (the web front door)."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+
+@transaction.atomic
+def homeowner_create(*, email: str, name: str = "", password: str | None = None) -> Any:
+    """A homeowner's account, signed in by e-mail (their user name) with a password or a
+    one-time link (no password: `password` None). Raises ValidationError when the e-mail
+    address has an account already."""
+    users = get_user_model()
+    email = users.objects.normalize_email(email).lower()
+    if users.objects.filter(email__iexact=email).exists():
+        raise ValidationError(f"{email} has an account already.")
+    first, _, last = name.strip().partition(" ")
+    try:
+        with transaction.atomic():
+            return users.objects.create_user(
+                username=email, email=email, password=password, first_name=first, last_name=last
+            )
+    except IntegrityError:  # the same address signed up at the same moment
+        raise ValidationError(f"{email} has an account already.") from None
