@@ -7,10 +7,11 @@ from django.db import transaction
 
 from beckn.delivery import engine
 from beckn.keys import our_identity
-from beckn.mapping.context import actor, callback_context, callback_url
+from beckn.mapping.context import callback_context, callback_url
 from beckn.mapping.order import order_message
 from beckn.models import OrderLink, OutboundMessage
 from beckn.selectors import order_link
+from orders.actors import is_bap
 from orders.models import Order, OrderEvent
 from orders.selectors import order_detail
 
@@ -28,7 +29,7 @@ def order_changed(sender: Any, order: Order, events: list[OrderEvent], **kwargs:
     if link is None:
         return
     # The buyer app's own requests (confirm, cancel, update) are answered by their callbacks.
-    foreign = [event for event in events if event.actor != actor(link.bap_id)]
+    foreign = [event for event in events if not is_bap(event.actor, link.bap_id)]
     if not foreign:
         return
     action = "on_status" if any(e.kind in STATE_KINDS for e in foreign) else "on_update"

@@ -5,7 +5,6 @@ from typing import Any
 
 from beckn.answers.composer import BusinessError, composer
 from beckn.links import order_link_create
-from beckn.mapping.context import actor
 from beckn.mapping.order import (
     billing,
     order_message,
@@ -16,9 +15,10 @@ from beckn.mapping.order import (
 from beckn.mapping.values import parse_timestamp
 from beckn.mapping.xinput import xinput_submission_ids
 from beckn.selectors import transaction_link
-from documents.selectors import confirm_check
-from documents.services import order_documents_attach
+from documents.errors import DocumentsMissing
+from documents.services import order_place_with_documents
 from orders import errors
+from orders.actors import actor_for_bap
 from orders.models import Order, PaymentCollector
 from orders.policies import Slot
 from orders.selectors import offer_quote, order_detail, order_for_buyer
@@ -26,7 +26,6 @@ from orders.services import (
     order_billing_update,
     order_cancel,
     order_payment_record,
-    order_place,
     order_reschedule,
 )
 
@@ -53,6 +52,23 @@ def own_order(request: JSON, order_id: str) -> Order:
     )
 
 
+def _documents_missing(exc: DocumentsMissing) -> str:
+    """The refusal of a confirm without its documents, in the buyer app's terms."""
+    if exc.unknown:
+        return (
+            f"xinput.form.submission_id {', '.join(exc.unknown)} is not a form submitted in "
+            "this transaction for these items."
+        )
+    lacking = "; ".join(
+        f"item {item.external_id} lacks {', '.join(t.name for t in types)}"
+        for item, types in exc.missing.items()
+    )
+    return (
+        f"Documents are required before confirmation: {lacking}. Submit the item's xinput "
+        "form and send its submission_id in items[].xinput.form.submission_id."
+    )
+
+
 def _placed(order: Order) -> JSON:
     """The order as a write left it, read afresh with what its message shows."""
     return order_message(order_detail(order.pk))
@@ -66,44 +82,19 @@ def answer_confirm(request: JSON) -> JSON:
         return _placed(link.order)
     message_order = request["message"]["order"]
     quote = offer_quote(**quote_request(message_order))
-    forms = confirm_check(
-        buyer_reference=context["bap_id"],
-        transaction_id=context["transaction_id"],
-        items=quote.items,
-        submission_ids=xinput_submission_ids(message_order),
-    )
-    if forms.unknown:
-        raise BusinessError(
-            DOCUMENTS_MISSING,
-            f"xinput.form.submission_id {', '.join(forms.unknown)} is not a form submitted in "
-            "this transaction for these items.",
+    try:
+        order = order_place_with_documents(
+            quote=quote,
+            channel=Order.Channel.NETWORK,
+            buyer_reference=context["bap_id"],
+            transaction_id=context["transaction_id"],
+            actor=actor_for_bap(context["bap_id"]),
+            submission_ids=xinput_submission_ids(message_order),
+            **order_placement(message_order),
         )
-    if forms.missing:
-        lacking = "; ".join(
-            f"item {item.external_id} lacks {', '.join(t.name for t in types)}"
-            for item, types in forms.missing.items()
-        )
-        raise BusinessError(
-            DOCUMENTS_MISSING,
-            f"Documents are required before confirmation: {lacking}. Submit the item's xinput "
-            "form and send its submission_id in items[].xinput.form.submission_id.",
-        )
-    by_bap = actor(context["bap_id"])
-    order = order_place(
-        quote=quote,
-        channel=Order.Channel.NETWORK,
-        buyer_reference=context["bap_id"],
-        actor=by_bap,
-        **order_placement(message_order),
-    )
+    except DocumentsMissing as exc:
+        raise BusinessError(DOCUMENTS_MISSING, _documents_missing(exc)) from exc
     order_link_create(order=order, context=context)
-    order_documents_attach(
-        order=order,
-        submissions=forms.submissions,
-        actor=by_bap,
-        buyer_reference=context["bap_id"],
-        transaction_id=context["transaction_id"],
-    )
     return _placed(order)
 
 
@@ -132,7 +123,7 @@ def answer_cancel(request: JSON) -> JSON:
     order = order_cancel(
         order=order,
         reason_id=message.get("cancellation_reason_id", ""),
-        actor=actor(_bap_id(request)),
+        actor=actor_for_bap(_bap_id(request)),
         note=descriptor.get("short_desc") or descriptor.get("name") or "",
     )
     return _placed(order)
@@ -167,7 +158,7 @@ def answer_update(request: JSON) -> JSON:
             + (f" (it also carries {', '.join(others)})." if others else "."),
         )
     order = own_order(request, changed["id"])
-    by_bap = actor(_bap_id(request))
+    by_bap = actor_for_bap(_bap_id(request))
     if target == "billing":
         order = order_billing_update(order=order, billing=billing(changed["billing"]), actor=by_bap)
     elif target == "payments":

@@ -36,8 +36,3 @@ def callback_context(request_context: JSON, *, identity: Identity, message_id: s
     if "location" in request_context:
         context["location"] = request_context["location"]
     return context
-
-
-def actor(bap_id: str) -> str:
-    """How a buyer app appears in an order's timeline."""
-    return f"bap:{bap_id}"

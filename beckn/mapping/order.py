@@ -13,6 +13,7 @@ from beckn.mapping.xinput import item_xinput
 from catalog.models import Item, Provider
 from catalog.taxonomy import InstallationPhase, InstallationStatus, PaymentStatus
 from documents import selectors as documents
+from orders.actors import is_bap
 from orders.models import Order, PaymentCollector, PaymentTerms
 from orders.policies import CANCELLATION_REASONS, Slot
 from orders.selectors import Quote, charge_breakup
@@ -385,7 +386,7 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
         result["tags"] = [issued]
     if order.status == InstallationStatus.CANCELLED:
         result["cancellation"] = {
-            "cancelled_by": "CONSUMER" if order.cancelled_by.startswith("bap:") else "PROVIDER",
+            "cancelled_by": "CONSUMER" if is_bap(order.cancelled_by) else "PROVIDER",
             "reason": {"descriptor": {"short_desc": order.cancellation_reason}},
         }
     if tracking_url:

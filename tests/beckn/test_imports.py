@@ -1,12 +1,11 @@
 """How beckn/ hangs together: no import circle (the delivery engine finds the answers through a
-registry, not an import), no import inside a function to hide one, and a domain that does not
-know beckn exists. Read from the source, without importing it."""
+registry, not an import). Read from the source, without importing it; tests/test_layers.py checks
+that no import hides in a function and that the domain does not know beckn exists."""
 
 import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ("catalog", "orders", "documents", "ratings")
 
 
 def module_name(path: Path) -> str:
@@ -71,26 +70,3 @@ def test_no_import_circle_in_beckn() -> None:
     for module in sorted(edges):
         visit(module, [])
     assert circles == []
-
-
-def test_beckn_imports_at_the_top_of_its_modules() -> None:
-    """Only an AppConfig's ready() imports late, as Django wants."""
-    late = []
-    for module, (_, tree) in sources("beckn").items():
-        for function in ast.walk(tree):
-            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
-                continue
-            if module == "beckn.apps" and function.name == "ready":
-                continue
-            late += [
-                f"{module}.{function.name}:{node.lineno}"
-                for node in ast.walk(function)
-                if isinstance(node, ast.Import | ast.ImportFrom)
-            ]
-    assert late == []
-
-
-def test_the_domain_apps_do_not_import_beckn() -> None:
-    for app in DOMAIN_APPS:
-        for module, names in imports(app).items():
-            assert not [n for n in names if n == "beckn" or n.startswith("beckn.")], module

@@ -34,6 +34,7 @@ from documents.errors import DocumentsError
 from documents.forms import DETAIL_FIELDS, FORM_HEADINGS, FORM_TITLE
 from documents.tokens import FormScope, TokenRefused, scope_of
 from documents.uploads import request_size_problem
+from orders.actors import actor_for_form
 from web.downloads import document_response, issued_response
 from web.homeowner.document_forms import SubmissionForm
 
@@ -178,8 +179,7 @@ def _submit(
             item=item,
             details={name: bound.cleaned_data[name] for name in DETAIL_FIELDS},
             uploads=bound.uploads(),
-            uploaded_by="homeowner"
-            + (f" via {scope.buyer_reference}" if scope.buyer_reference else ""),
+            uploaded_by=actor_for_form(scope.buyer_reference),
         )
     except DocumentsError as exc:
         raise Refused(409, str(exc), "conflict") from None

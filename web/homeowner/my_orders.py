@@ -27,6 +27,7 @@ from documents import services as document_services
 from documents.errors import DocumentsError
 from documents.tokens import FormScope
 from documents.uploads import request_size_problem
+from orders.actors import actor_for_homeowner
 from orders.errors import OrderError, OrderNotFound
 from orders.models import Order
 from orders.selectors import homeowner_orders, order_for_homeowner
@@ -39,11 +40,6 @@ from web.homeowner import documents as document_pages
 from web.homeowner import order_page as pages
 from web.homeowner.order_forms import CancelForm, DocumentFilesForm, RescheduleForm
 from web.homeowner.rating_forms import OrderRatingForm
-
-
-def homeowner_actor(user: Any) -> str:
-    """How a homeowner appears on an order's timeline."""
-    return f"homeowner:{user.email or user.pk}"
 
 
 def _own_order(request: HttpRequest, installation_request_id: str) -> Order:
@@ -138,7 +134,7 @@ def order_cancel(request: HttpRequest, installation_request_id: str) -> HttpResp
             order=order,
             reason_id=form.cleaned_data["reason"],
             note=form.cleaned_data["note"].strip(),
-            actor=homeowner_actor(request.user),
+            actor=actor_for_homeowner(request.user),
         )
         return f"Order {order.installation_request_id} is cancelled."
 
@@ -151,7 +147,7 @@ def order_reschedule(request: HttpRequest, installation_request_id: str) -> Http
     form = RescheduleForm(request.POST)
 
     def act(order: Order) -> str:
-        slot, actor = form.cleaned_data["slot"], homeowner_actor(request.user)
+        slot, actor = form.cleaned_data["slot"], actor_for_homeowner(request.user)
         reschedule(order=order, slot=slot, actor=actor)
         return "Your appointment has been moved."
 
@@ -197,7 +193,7 @@ def order_documents_upload(
                 item=item,
                 details={},
                 uploads=form.uploads(),
-                uploaded_by=homeowner_actor(request.user),
+                uploaded_by=actor_for_homeowner(request.user),
             )
         except DocumentsError as exc:
             form.add_error(None, str(exc))

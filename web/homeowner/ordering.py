@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, SuspiciousOperation
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
@@ -31,17 +30,19 @@ from django.views.decorators.http import require_http_methods
 from catalog.models import Item
 from documents import selectors as document_selectors
 from documents import services as document_services
-from documents.errors import DocumentsError
+from documents.errors import DocumentsError, DocumentsMissing
 from documents.forms import DETAIL_FIELDS, FORM_HEADINGS
+from documents.services import order_place_with_documents
 from documents.tokens import FormScope
 from documents.uploads import request_size_problem
 from orders import policies
+from orders.actors import actor_for_homeowner
 from orders.errors import ItemNotFound, OrderError, QuoteChanged
 from orders.models import Order
 from orders.selectors import Quote, homeowner_reference, item_quote
-from orders.services import Billing, Customer, order_place
+from orders.services import Billing, Customer
 from web.homeowner.document_forms import SubmissionForm
-from web.homeowner.my_orders import go, homeowner_actor
+from web.homeowner.my_orders import go
 from web.homeowner.order_forms import (
     PAYMENT_OPTIONS,
     CheckoutConfirmForm,
@@ -262,7 +263,7 @@ def _documents_submit(
             item=item,
             details=details,
             uploads=form.uploads(),
-            uploaded_by=homeowner_actor(request.user),
+            uploaded_by=actor_for_homeowner(request.user),
         )
     except DocumentsError as exc:
         form.add_error(None, str(exc))
@@ -321,50 +322,40 @@ def _place(
     draft: dict[str, Any],
     buyer: str,
 ) -> Order | None:
-    """Place the order as a buyer app's confirm does; a refusal becomes the form's error."""
-    checked = document_selectors.confirm_check(
-        buyer_reference=buyer, transaction_id=draft["id"], items=quote.items, submission_ids=[]
-    )
-    if checked.missing:
+    """Place the order with its documents as a buyer app's confirm does (one domain service);
+    a refusal becomes the form's error."""
+    option = payment_option(form.cleaned_data["payment"])
+    try:
+        return order_place_with_documents(
+            quote=quote,
+            billing=Billing(
+                name=draft["billing_name"],
+                address=draft["billing_address"],
+                email=draft["billing_email"],
+                phone=draft["billing_phone"],
+            ),
+            customer=Customer(
+                name=draft["billing_name"],
+                phone=draft["billing_phone"],
+                email=draft["billing_email"],
+            ),
+            site_address=draft["site_address"],
+            channel=Order.Channel.WEB,
+            buyer_reference=buyer,
+            transaction_id=draft["id"],
+            actor=actor_for_homeowner(request.user),
+            payment_terms=option.terms,
+            payment_collector=option.collector,
+            expected_total=form.cleaned_data["expected_total"],
+            survey_slot=slot_from(draft["survey_start"], draft["survey_end"]),
+        )
+    except DocumentsMissing as exc:
         lacking = "; ".join(
             f"{item.name} needs {', '.join(t.name for t in types)}"
-            for item, types in checked.missing.items()
+            for item, types in exc.missing.items()
         )
         form.add_error(None, f"The installer needs your documents before the order: {lacking}.")
         return None
-    option = payment_option(form.cleaned_data["payment"])
-    actor = homeowner_actor(request.user)
-    try:
-        with transaction.atomic():
-            order = order_place(
-                quote=quote,
-                billing=Billing(
-                    name=draft["billing_name"],
-                    address=draft["billing_address"],
-                    email=draft["billing_email"],
-                    phone=draft["billing_phone"],
-                ),
-                customer=Customer(
-                    name=draft["billing_name"],
-                    phone=draft["billing_phone"],
-                    email=draft["billing_email"],
-                ),
-                site_address=draft["site_address"],
-                channel=Order.Channel.WEB,
-                buyer_reference=buyer,
-                actor=actor,
-                payment_terms=option.terms,
-                payment_collector=option.collector,
-                expected_total=form.cleaned_data["expected_total"],
-                survey_slot=slot_from(draft["survey_start"], draft["survey_end"]),
-            )
-            document_services.order_documents_attach(
-                order=order,
-                submissions=checked.submissions,
-                actor=actor,
-                buyer_reference=buyer,
-                transaction_id=draft["id"],
-            )
     except QuoteChanged as exc:
         form.data = form.data.copy()
         form.data["expected_total"] = str(quote.total)
@@ -373,4 +364,3 @@ def _place(
     except OrderError as exc:
         form.add_error(None, str(exc))
         return None
-    return order

@@ -36,6 +36,7 @@ from documents import services as document_services
 from documents.errors import DocumentsError
 from documents.models import Document
 from orders import policies, selectors, services
+from orders.actors import actor_for_user
 from orders.errors import OrderError
 from orders.models import Order
 from orders.policies import Appointment
@@ -55,11 +56,6 @@ from web.workspace.tenancy import installer_view
 
 TECHNICIAN = ProviderMember.Role.TECHNICIAN
 PHASES = list(InstallationPhase)
-
-
-def actor(request: HttpRequest) -> str:
-    """How a workspace user appears on an order's timeline."""
-    return f"user:{request.user.get_username()}"
 
 
 def dispatches(member: ProviderMember) -> bool:
@@ -354,7 +350,7 @@ def order_action(
 def order_phase(request: HttpRequest, order: Order) -> Outcome:
     form = _valid(PhaseForm(request.POST))
     order = services.order_phase_advance(
-        order=order, actor=actor(request), reason=form.cleaned_data["reason"]
+        order=order, actor=actor_for_user(request.user), reason=form.cleaned_data["reason"]
     )
     return Outcome(notice=f"The installation is now in {order.get_phase_display().lower()}.")
 
@@ -365,7 +361,7 @@ def order_safety(request: HttpRequest, order: Order) -> Outcome:
     order = services.order_safety_record(
         order=order,
         safety_status=form.cleaned_data["safety_status"],
-        actor=actor(request),
+        actor=actor_for_user(request.user),
         reason=form.cleaned_data["reason"],
     )
     return Outcome(notice=f"Safety: {order.get_safety_status_display().lower()}.")
@@ -374,7 +370,9 @@ def order_safety(request: HttpRequest, order: Order) -> Outcome:
 @order_action("orders.change_order", panel="note")
 def order_note(request: HttpRequest, order: Order) -> Outcome:
     form = _valid(NoteForm(request.POST))
-    services.order_note_add(order=order, text=form.cleaned_data["text"], actor=actor(request))
+    services.order_note_add(
+        order=order, text=form.cleaned_data["text"], actor=actor_for_user(request.user)
+    )
     return Outcome(notice="Note added to the timeline.")
 
 
@@ -387,7 +385,7 @@ def order_schedule(request: HttpRequest, order: Order) -> Outcome:
         order=order,
         appointment=appointment,
         slot=slot,
-        actor=actor(request),
+        actor=actor_for_user(request.user),
         reason=form.cleaned_data["reason"],
     )
     start = timezone.localtime(slot.start)
@@ -399,7 +397,9 @@ def order_technician(request: HttpRequest, order: Order) -> Outcome:
     technicians = list(selectors.member_technicians(request.member))  # type: ignore[attr-defined]
     form = _valid(TechnicianAssignForm(request.POST, technicians=technicians, busy={}))
     technician = next(t for t in technicians if str(t.pk) == form.cleaned_data["technician"])
-    services.order_technician_assign(order=order, technician=technician, actor=actor(request))
+    services.order_technician_assign(
+        order=order, technician=technician, actor=actor_for_user(request.user)
+    )
     return Outcome(notice=f"{technician.name} is assigned.")
 
 
@@ -409,7 +409,7 @@ def order_payment(request: HttpRequest, order: Order) -> Outcome:
     services.order_payment_record(
         order=order,
         status=PaymentStatus.PAID,
-        actor=actor(request),
+        actor=actor_for_user(request.user),
         reference=form.cleaned_data["reference"],
     )
     return Outcome(notice="Payment recorded as received.")
@@ -418,8 +418,12 @@ def order_payment(request: HttpRequest, order: Order) -> Outcome:
 @order_action("orders.change_order", panel="complete", dispatch_only=True)
 def order_complete(request: HttpRequest, order: Order) -> Outcome:
     form = _valid(PhaseForm(request.POST))
-    services.order_complete(order=order, actor=actor(request), reason=form.cleaned_data["reason"])
-    return Outcome(notice="The installation is completed; its certificate and invoice are issued.")
+    services.order_complete(
+        order=order, actor=actor_for_user(request.user), reason=form.cleaned_data["reason"]
+    )
+    return Outcome(
+        notice="The installation is completed; its certificate and invoice follow shortly."
+    )
 
 
 @order_action("orders.change_order", panel="issue", dispatch_only=True)
@@ -435,7 +439,7 @@ def document_review(request: HttpRequest, order: Order, document_id: Any) -> Out
     document = document_services.document_verify(
         document=document,
         status=form.cleaned_data["status"],
-        reviewer=actor(request),
+        reviewer=actor_for_user(request.user),
         reason=form.cleaned_data["reason"],
     )
     return Outcome(
