@@ -53,8 +53,10 @@ def _otlp_exporter() -> SpanExporter:
     # and memory that a process with tracing off never pays.
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-    # The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and _HEADERS, _TIMEOUT) itself.
-    return OTLPSpanExporter()
+    # Traces go to <endpoint>/v1/traces, as OTLP/HTTP collectors expect; the exporter reads
+    # OTEL_EXPORTER_OTLP_HEADERS and _TIMEOUT itself.
+    endpoint = settings.OTEL_EXPORTER_OTLP_ENDPOINT.rstrip("/") + "/v1/traces"
+    return OTLPSpanExporter(endpoint=endpoint)
 
 
 def tracing_stop() -> None:
