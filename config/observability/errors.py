@@ -23,7 +23,14 @@ def errors_start() -> bool:
     sentry_sdk.init(
         dsn=settings.SENTRY_DSN,
         environment=settings.SENTRY_ENVIRONMENT,
-        send_default_pii=False,
+        # send_default_pii=False in this SDK's terms (it deprecates that option): no user, no
+        # request bodies, no SQL parameters, no local variables of the frames.
+        data_collection={
+            "user_info": False,
+            "http_bodies": [],
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
         before_send=event_mask,
         before_send_transaction=event_mask,
         traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,

@@ -1,5 +1,5 @@
 """Masking what must never reach a log line or an error report: signatures, keys, tokens,
-passwords, documents, and billing details (a buyer's name, address, phone and e-mail).
+passwords, documents, billing details and a homeowner's contact (name, address, phone, e-mail).
 
 Two passes: structured values (dicts and lists, as log arguments or Sentry events) lose the
 values of sensitive keys; text (a formatted message, a traceback, a repr) loses the values of
@@ -28,6 +28,14 @@ SENSITIVE_KEYS = frozenset(
         "private_key",
         "dsn",
         "billing",
+        # A homeowner's details in Beckn messages (fulfillment customer, contact, stops).
+        "customer",
+        "contact",
+        "person",
+        "email",
+        "phone",
+        "address",
+        "gps",
         "document",
         "documents",
         "card",
