@@ -7,6 +7,7 @@ import config.broker
 import config.observability.signals  # noqa: F401  (carries traces and request ids to tasks)
 from config.gc import tune_after_startup
 from config.observability.start import observability_start
+from config.observability.worker_server import worker_metrics_start
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.base")
 
@@ -27,3 +28,9 @@ def _garbage_collector_tune(**kwargs: object) -> None:
 def _observability_start(**kwargs: object) -> None:
     """Traces and Sentry, when configured, in the worker (and each of its processes)."""
     observability_start()
+
+
+@worker_ready.connect
+def _worker_metrics_start(**kwargs: object) -> None:
+    """This host's counts on METRICS_PORT, for a worker with no web server beside it."""
+    worker_metrics_start()

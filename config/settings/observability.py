@@ -9,6 +9,10 @@ from config.settings.accounts import EMAIL_BACKEND as _email_backend
 
 # /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is a 404.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# A Celery worker on a host with no web server serves its counts itself on this port
+# (config/observability/worker_server.py); 0: it does not.
+METRICS_PORT = env.int("METRICS_PORT", default=0)
+METRICS_HOST = env.str("METRICS_HOST", default="127.0.0.1")
 
 # OpenTelemetry: traces go to <endpoint>/v1/traces (OTLP over HTTP) when the endpoint is set.
 OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="")

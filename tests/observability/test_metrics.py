@@ -11,6 +11,7 @@ from beckn.models import OutboundMessage
 from beckn.peers import encode
 from bench.stack import free_port
 from config.observability import metrics
+from config.observability.worker_server import worker_metrics_start
 from tests.conftest import Bap
 from tests.observability.conftest import METRICS_TOKEN, post_signed, scrape, value, wait_for
 
@@ -147,3 +148,29 @@ def test_metrics_answer_the_token(client: Any, settings: Any) -> None:
         client.post("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).status_code
         == 405
     )
+
+
+def test_a_worker_alone_on_its_host_serves_its_counts_to_the_token(settings: Any) -> None:
+    settings.METRICS_TOKEN = METRICS_TOKEN
+    settings.METRICS_PORT = free_port()
+    metrics.callback_outcome(action="on_search", bap_id="bap.worker.test", outcome="dead")
+    server = worker_metrics_start()
+    assert server is not None
+    try:
+        url = f"http://127.0.0.1:{settings.METRICS_PORT}"
+        wrong = requests.get(f"{url}/metrics", headers={"Authorization": "Bearer x"}, timeout=5)
+        samples = scrape(url)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert wrong.status_code == 401
+    labels = {"action": "on_search", "bap_id": "bap.worker.test"}
+    assert value(samples, "sunbeckn_callbacks_dead_total", **labels) == 1
+
+
+def test_no_worker_metrics_without_a_port_or_a_token(settings: Any) -> None:
+    settings.METRICS_PORT, settings.METRICS_TOKEN = 0, METRICS_TOKEN
+    assert worker_metrics_start() is None
+    settings.METRICS_PORT, settings.METRICS_TOKEN = free_port(), ""
+    assert worker_metrics_start() is None
