@@ -76,6 +76,11 @@ else:
     )
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if env.bool("DATABASE_PGBOUNCER", default=False):
+        # PgBouncer in transaction pooling (README "Deployment"): a server-side cursor or a
+        # prepared statement belongs to a server connection the next transaction may not get.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
