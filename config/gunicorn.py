@@ -13,6 +13,30 @@ timeout = 30
 graceful_timeout = 10
 accesslog = "-"
 errorlog = "-"
+if env.str("LOG_FORMAT", default="plain") == "json":
+    # gunicorn's own lines (start-up, worker exits, the access log) as JSON too, masked.
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "context": {"()": "config.observability.logs.ContextFilter"},
+            "masking": {"()": "config.observability.logs.MaskingFilter"},
+        },
+        "formatters": {"json": {"()": "config.observability.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["context", "masking"],
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": "INFO", "handlers": []},
+        "loggers": {
+            name: {"level": "INFO", "handlers": ["console"], "propagate": False}
+            for name in ("gunicorn.error", "gunicorn.access")
+        },
+    }
 
 
 def post_worker_init(worker: object) -> None:

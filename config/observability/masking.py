@@ -83,6 +83,10 @@ _HEADER = re.compile(
 )
 _SIGNATURE_PARAM = re.compile(r'(?i)\b(signature\s*=\s*)("[^"]*"|[^\s,]+)')
 _BEARER = re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+")
+# name=value of a query string or a form (an access log line): ?token=..., &password=...
+_PARAMETER = re.compile(
+    r"(?i)([?&;\s][\w-]*(?:token|secret|password|api_key|access_key)[\w-]*=)[^&\s\"']*"
+)
 
 
 def _value_end(text: str, start: int) -> int:
@@ -139,4 +143,5 @@ def mask_text(text: str) -> str:
     text = "".join(parts)
     text = _HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}", text)
     text = _SIGNATURE_PARAM.sub(lambda m: f"{m.group(1)}{MASK}", text)
+    text = _PARAMETER.sub(lambda m: f"{m.group(1)}{MASK}", text)
     return _BEARER.sub(lambda m: f"{m.group(1)}{MASK}", text)

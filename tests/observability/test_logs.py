@@ -126,3 +126,24 @@ def test_log_format_json_makes_the_processes_log_json() -> None:
     line = json.loads(done.stderr.strip().splitlines()[-1])
     assert (line["level"], line["logger"]) == ("WARNING", "beckn")
     assert line["message"] == "token={'token': '[masked]', 'n': 1}"
+
+
+def test_gunicorns_lines_are_json_and_masked_too_with_log_format_json() -> None:
+    env = {**os.environ, "LOG_FORMAT": "json"}
+    script = (
+        "import logging, logging.config, runpy; "
+        "config = runpy.run_path('config/gunicorn.py')['logconfig_dict']; "
+        "logging.config.dictConfig(config); "
+        "logging.getLogger('gunicorn.access').info("
+        "'127.0.0.1 \"GET /reset?token=t0k3n&password=hunter2&page=2 HTTP/1.1\" 200')"
+    )
+
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+
+    line = json.loads(done.stderr.strip().splitlines()[-1])
+    assert line["logger"] == "gunicorn.access"
+    assert line["message"] == (
+        '127.0.0.1 "GET /reset?token=[masked]&password=[masked]&page=2 HTTP/1.1" 200'
+    )
