@@ -5,6 +5,12 @@ import os
 from prometheus_client import multiprocess
 
 from config.env import PORT, env
+from config.settings.observability import (
+    LOG_CONSOLE,
+    LOG_FILTERS,
+    LOG_FORMAT,
+    LOG_JSON_FORMATTER,
+)
 
 bind = f"{env.str('HOST', default='127.0.0.1')}:{PORT}"
 workers = env.int("WEB_CONCURRENCY", default=2)
@@ -13,24 +19,14 @@ timeout = 30
 graceful_timeout = 10
 accesslog = "-"
 errorlog = "-"
-if env.str("LOG_FORMAT", default="plain") == "json":
+if LOG_FORMAT == "json":
     # gunicorn's own lines (start-up, worker exits, the access log) as JSON too, masked.
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {
-            "context": {"()": "config.observability.logs.ContextFilter"},
-            "masking": {"()": "config.observability.logs.MaskingFilter"},
-        },
-        "formatters": {"json": {"()": "config.observability.logs.JsonFormatter"}},
-        "handlers": {
-            "console": {
-                "class": "logging.StreamHandler",
-                "formatter": "json",
-                "filters": ["context", "masking"],
-                "stream": "ext://sys.stderr",
-            }
-        },
+        "filters": LOG_FILTERS,
+        "formatters": {"json": LOG_JSON_FORMATTER},
+        "handlers": {"console": {**LOG_CONSOLE, "stream": "ext://sys.stderr"}},
         "root": {"level": "INFO", "handlers": []},
         "loggers": {
             name: {"level": "INFO", "handlers": ["console"], "propagate": False}

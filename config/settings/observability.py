@@ -31,27 +31,29 @@ EMAIL_BACKEND = "config.observability.mail.ObservedEmailBackend"
 # per line for a log pipeline (production). Both are masked (config/observability/masking.py).
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+# The filters every log handler has: the ids of the work under way, then the masking.
+LOG_FILTERS = {
+    "context": {"()": "config.observability.logs.ContextFilter"},
+    "masking": {"()": "config.observability.logs.MaskingFilter"},
+}
+LOG_CONSOLE = {
+    "class": "logging.StreamHandler",
+    "formatter": "json" if LOG_FORMAT == "json" else "plain",
+    "filters": list(LOG_FILTERS),
+}
+LOG_JSON_FORMATTER = {"()": "config.observability.logs.JsonFormatter"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {
-        "context": {"()": "config.observability.logs.ContextFilter"},
-        "masking": {"()": "config.observability.logs.MaskingFilter"},
-    },
+    "filters": LOG_FILTERS,
     "formatters": {
         "plain": {
             "()": "config.observability.logs.PlainFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s%(context_suffix)s",
         },
-        "json": {"()": "config.observability.logs.JsonFormatter"},
+        "json": LOG_JSON_FORMATTER,
     },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["context", "masking"],
-        }
-    },
+    "handlers": {"console": LOG_CONSOLE},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
