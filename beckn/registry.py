@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from beckn import signing
 from beckn.models import Subscriber, SubscriberKey
+from config.observability import metrics
 
 logger = logging.getLogger(__name__)
 CACHE_MAX_SECONDS = 24 * 3600
@@ -123,20 +124,25 @@ def _registry_key(subscriber_id: str, unique_key_id: str, role: str) -> Particip
     now = time.time()
     local = _local_cache.get(name)
     if _fresh(local, now):
+        metrics.registry_lookup("local")
         return ParticipantKey(**local["key"])
     cached = _cache_get(name)
     if _fresh(cached, now):
         _local_remember(name, cached)
+        metrics.registry_lookup("cache")
         return ParticipantKey(**cached["key"])
     try:
         key = _registry_lookup(subscriber_id, unique_key_id, role)
     except _RegistryUnavailable as exc:
         if cached and (cached["key"]["valid_until"] or now + 1) > now:
             logger.warning("Registry unavailable (%s); using the cached key of %s", exc, name)
+            metrics.registry_lookup("stale")
             return ParticipantKey(**cached["key"])
+        metrics.registry_lookup("failed")
         raise KeyLookupError(f"The signer's key could not be verified: {exc}") from exc
     until = key.valid_until or now + CACHE_MAX_SECONDS
     _cache_set(name, {"fetched_at": now, "key": asdict(key)}, min(until - now, CACHE_MAX_SECONDS))
+    metrics.registry_lookup("registry")
     return key
 
 

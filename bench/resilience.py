@@ -160,6 +160,31 @@ class Bpp:
         return Callbacks(server, self.public_key, self.subscriber_id, self.key_id)
 
 
+class StrugglingBap:
+    """A BAP's answer to callbacks (a CallbackServer's status_for): until `recovered` is set,
+    each attempt is held up to `hold` s, then refused with 503; 200 after."""
+
+    def __init__(self, hold: float) -> None:
+        self.hold = hold
+        self.recovered = threading.Event()
+        self.refused: list[float] = []  # when each refused attempt arrived
+        self.in_flight = 0  # attempts being held right now
+        self._lock = threading.Lock()
+
+    def __call__(self, callback: Any) -> int:
+        if self.recovered.is_set():
+            return 200
+        with self._lock:
+            self.in_flight += 1
+        try:
+            self.recovered.wait(self.hold)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
+        self.refused.append(callback.received_at)
+        return 503
+
+
 def network(cleanup: contextlib.ExitStack, count: int = 1) -> tuple[Registry, list[Any]]:
     """A fake registry and `count` fake BAPs (CallbackServer, BapIdentity) registered in it."""
     registry = cleanup.enter_context(Registry())
@@ -798,25 +823,8 @@ def scenario_crash(args: argparse.Namespace, report: Report) -> None:
     with contextlib.ExitStack() as cleanup:
         backing = Backing(args.mode, args.database_url, cleanup)
         registry, [(bap, identity)] = network(cleanup)
-        bap_up = threading.Event()
-        refused: list[float] = []
-        in_flight = [0]  # attempts the BAP is answering right now
-        lock = threading.Lock()
-
-        def status_for(callback: Any) -> int:
-            if bap_up.is_set():
-                return 200
-            with lock:
-                in_flight[0] += 1
-            try:
-                bap_up.wait(args.bap_503_delay)  # a struggling BAP: slow, then 503
-            finally:
-                with lock:
-                    in_flight[0] -= 1
-            refused.append(callback.received_at)
-            return 503
-
-        bap.status_for = status_for
+        struggling = StrugglingBap(args.bap_503_delay)
+        bap.status_for = struggling
         deliveries = bpp.callbacks(bap)
         space = Workspace("crash")
         space.close_with(cleanup, report, args.keep)
@@ -836,8 +844,8 @@ def scenario_crash(args: argparse.Namespace, report: Report) -> None:
         if args.kill_after:
             time.sleep(args.kill_after)
         if args.bap_503_delay:  # kill mid-delivery: while the BAP holds an attempt
-            wait_until(lambda: in_flight[0] >= 1, 10, interval=0.01)
-        before_kill, held = len(refused), in_flight[0]
+            wait_until(lambda: struggling.in_flight >= 1, 10, interval=0.01)
+        before_kill, held = len(struggling.refused), struggling.in_flight
         mark_kill = space.log.mark()
         first.kill()
         killed_at = time.monotonic()
@@ -857,7 +865,7 @@ def scenario_crash(args: argparse.Namespace, report: Report) -> None:
             "outbox rows still leased (locked_until in the future) after the kill",
         )
 
-        bap_up.set()  # the BAP recovers while the BPP is down
+        struggling.recovered.set()  # the BAP recovers while the BPP is down
         report.figure("BAP recovered, `make run` started again at", clock())
         restart = time.monotonic()
         second = space.stack(args, env, port=first.port)
@@ -884,7 +892,7 @@ def scenario_crash(args: argparse.Namespace, report: Report) -> None:
                 "restart -> first / last delivery",
                 f"{min(firsts) - restart:.1f} s / {max(firsts) - restart:.1f} s",
             )
-        report.figure("BAP: attempts refused with 503 in all", len(refused))
+        report.figure("BAP: attempts refused with 503 in all", len(struggling.refused))
         report.check(
             not missing,
             f"every ACKed search gets its on_search within {args.recovery_timeout:.0f} s of the "

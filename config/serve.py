@@ -5,6 +5,8 @@ or SIGTERM stops both gracefully (SIGKILL after a grace period); if one of them 
 is stopped too and the exit status says so.
 """
 
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -32,7 +34,17 @@ def commands() -> dict[str, list[str]]:
     }
 
 
+def metrics_directory() -> None:
+    """Prometheus' multiprocess mode: every process (gunicorn's workers, Celery's) writes its
+    counts under DATA_DIR/metrics, emptied here at start (counts from a former run would add
+    up with this one's), and /metrics sums them."""
+    directory = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "metrics"))
+    shutil.rmtree(directory, ignore_errors=True)
+    os.makedirs(directory, exist_ok=True)
+
+
 def main() -> int:
+    metrics_directory()
     processes = {name: subprocess.Popen(argv) for name, argv in commands().items()}  # noqa: S603
     stopping = False
 

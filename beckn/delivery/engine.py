@@ -27,6 +27,7 @@ from beckn.delivery.composers import composer_for
 from beckn.keys import our_identity, signed_body
 from beckn.mapping.context import callback_context
 from beckn.models import EXCERPT_CHARS, OutboundMessage
+from config.observability import hooks, tracing
 
 logger = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -171,7 +172,8 @@ def callback_deliver(*, outbound_id: int, lease: datetime | None = None) -> None
     )
     lane_ends = time.monotonic() + LANE_SECONDS
     while outbound is not None:
-        retry_in = _attempt(outbound)
+        with hooks.callback_attempt(outbound):
+            retry_in = _attempt(outbound)
         if retry_in is not None:
             callback_enqueue(outbound_id=outbound.pk, countdown=retry_in)
         outbound = _next_in_lane(outbound.bap_id, keep_going=time.monotonic() < lane_ends)
@@ -260,6 +262,7 @@ def _attempt(outbound: OutboundMessage) -> float | None:
         if response.status_code < 300:
             update.update(status=OutboundMessage.Status.SENT, sent_at=timezone.now(), last_error="")
             OutboundMessage.objects.filter(pk=outbound.pk).update(**update)
+            hooks.callback_outcome(outbound, "sent")
             return None
         update["last_error"] = f"HTTP {response.status_code}"
         # The BAP's server is failing or overloaded: try again. Any other 4xx is final.
@@ -274,7 +277,7 @@ def _compose(outbound: OutboundMessage) -> JSON:
     writes (an order on confirm...) commits together with the composed body, or not at all."""
     request = outbound.request.body
     compose = composer_for(outbound.request.action)
-    with transaction.atomic():
+    with tracing.span(f"beckn.compose {outbound.action}"), transaction.atomic():
         body = compose(request)
         context = callback_context(
             request["context"], identity=our_identity(), message_id=outbound.message_id
@@ -304,7 +307,9 @@ def _record_attempt(outbound: OutboundMessage, update: JSON, *, retryable: bool)
             retry_in = _backoff(update["attempts"])
             update["next_attempt_at"] = timezone.now() + timedelta(seconds=retry_in)
     OutboundMessage.objects.filter(pk=outbound.pk).update(**update)
-    if update.get("status") == OutboundMessage.Status.DEAD:
+    dead = update.get("status") == OutboundMessage.Status.DEAD
+    hooks.callback_outcome(outbound, "dead" if dead else "retried")
+    if dead:
         logger.error(
             "Gave up on callback %s to %s: %s",
             outbound.pk,

@@ -22,6 +22,7 @@ from beckn.inbound import layer2, services
 from beckn.inbound.auth import AuthenticationFailed, Caller, authenticate, url_within
 from beckn.inbound.serializers import MESSAGE_SERIALIZERS, ContextSerializer, first_error
 from beckn.inbound.services import Rejection
+from config.observability import hooks
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class BecknActionView(View):
         return body
 
     def _accept(self, action: str, raw: bytes, body: dict, request: HttpRequest) -> HttpResponse:
+        hooks.inbound_request(action=action, body=body)
         caller = self._authenticate(action, raw, body, request)
         self._validate(action, body, caller)
         services.request_accept(action=action, body=body, signer=caller.key_id)

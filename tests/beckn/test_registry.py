@@ -11,6 +11,7 @@ from django.test import Client
 from beckn import registry as registry_module
 from beckn.models import OutboundMessage
 from beckn.peers import BapIdentity, CallbackServer, Registry, encode
+from config.observability import metrics
 from tests.conftest import now_rfc3339
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,22 @@ def test_the_process_does_not_keep_a_key_longer_than_the_cache_would(
 
     assert response.status_code == 401
     assert "no usable key" in response.json()["error"]["message"]
+
+
+def test_lookups_are_counted_by_where_the_key_came_from(
+    client: Client, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    def counted() -> dict[str, float]:
+        return {
+            s: metrics.REGISTRY_LOOKUPS.labels(s)._value.get()
+            for s in ("registry", "local", "cache")
+        }
+
+    before = counted()
+    for _ in range(3):
+        assert search(client, identity, callback_server.bap_uri).status_code == 200
+    registry_module.local_cache_clear()  # another process: the shared cache has the key
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+
+    after = counted()
+    assert {s: after[s] - before[s] for s in after} == {"registry": 1, "local": 2, "cache": 1}
