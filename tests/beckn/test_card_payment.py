@@ -4,8 +4,11 @@ test gateway, and the BAP hears of it unasked (an on_update with PAID, the trans
 amount and the time, signed). A cancellation then refunds it: on_cancel tells the refund under
 way, and an on_update tells it done. Every callback conforms to the core specification."""
 
+import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,3 +143,48 @@ def test_a_payment_the_bap_collects_has_no_page_here(
     page = text(Browser().get(payment_page_url(order=order)))
     assert "The buyer&#x27;s app collects the payment of this order." in page
     assert not Payment.objects.exists()
+
+
+def test_a_homeowner_pays_in_the_browser_and_the_bap_hears_of_it(
+    page: Any,
+    live_server: Any,
+    settings: Any,
+    bap: Bap,
+    bpp_public_key: str,
+    screenshot: Callable[[str], Path],
+) -> None:
+    """Emily ordered through her app; she opens the order's page (its tracking link), clicks
+    Pay, types the good test card on the gateway's page and comes back to her receipt."""
+    settings.SITE_URL = url = live_server.url
+    transaction = {"transaction_id": str(uuid.uuid4())}
+    confirmed = bap.exchange(url, bap.request("confirm", **transaction), bpp_public_key)
+    order = Order.objects.get(installation_request_id=confirmed["message"]["order"]["id"])
+
+    page.goto(f"/track/{order.tracking_token}")
+    screenshot("01-order")
+    page.get_by_role("button", name="Pay 85,000.00 USD by card").click()
+    page.wait_for_url(re.compile(r"/payments/test-gateway/checkouts/tcs_\w+/$"))
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiry (MM/YY)").fill(CARD["expiry"])
+    page.get_by_label("CVC").fill(CARD["cvc"])
+    page.get_by_label("Name on the card").fill(CARD["name"])
+    screenshot("02-card")
+    page.get_by_role("button", name="Pay 85,000.00 USD").click()
+    page.wait_for_url(f"{payment_page_url(order=order)}?checkout=done")
+    # The page looks again until the gateway's event reached us: then the receipt.
+    page.locator('[data-field="transaction-id"]').wait_for()
+    screenshot("03-receipt")
+    payment = Payment.objects.get(order=order)
+    assert page.locator('[data-field="transaction-id"]').inner_text() == payment.gateway_reference
+    assert page.locator('[data-field="paid"]').inner_text().startswith("85,000.00 USD on ")
+
+    paid = next_unsolicited(bap, bpp_public_key)  # signed: verified with our key
+    assert paid["context"]["action"] == "on_update"
+    told = paid["message"]["order"]["payments"][0]
+    assert told["status"] == "PAID"
+    assert told["params"]["transaction_id"] == payment.gateway_reference
+    assert (told["params"]["amount"], told["params"]["currency"]) == ("85000", "USD")
+    assert told["time"]["timestamp"] == stamp(payment)
+
+    page.goto(f"/track/{order.tracking_token}")
+    assert page.locator('[data-field="paid"]').inner_text().startswith("Paid 85,000.00 USD on ")
