@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAIN_APPS = ("catalog", "orders", "documents", "ratings")
+DOMAIN_APPS = ("catalog", "orders", "documents", "ratings", "payments")
 
 
 def module_name(path: Path) -> str:
