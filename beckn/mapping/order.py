@@ -18,6 +18,7 @@ from orders.policies import CANCELLATION_REASONS, Slot
 from orders.selectors import Quote, charge_breakup
 from orders.services import Billing, Customer
 from payments import selectors as payments
+from payments.models import Payment
 from payments.selectors import Receipt
 
 JSON = dict[str, Any]
@@ -438,16 +439,17 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
 
 def _card_payment(order: Order) -> JSON:
     """What the order's card payment adds to its Beckn payment: the page to pay on, and once
-    paid the receipt (and a refund under way for a cancelled order)."""
+    paid (or refunded) the receipt, with the refund under way for a paid order cancelled. A
+    payment under review (another amount, a cancelled order) is not told as paid."""
     if order.payment_collector == PaymentCollector.BUYER_APP:
         return {}
     card = payments.order_payment(order=order)
-    receipt = payments.payment_receipt(payment=card) if card is not None else None
+    status = card.status if card is not None else ""
+    told = status in (Payment.Status.PAID, Payment.Status.REFUNDED)
     return {
         "url": payments.payment_page_url(order=order),
-        "receipt": receipt,
-        "refund_due": receipt is not None
-        and receipt.refunded_at is None
+        "receipt": payments.payment_receipt(payment=card) if card is not None and told else None,
+        "refund_due": status == Payment.Status.PAID
         and order.status == InstallationStatus.CANCELLED,
     }
 
