@@ -248,13 +248,15 @@ def _succeeded(payment: Payment, event: GatewayEvent, actor: str) -> None:
             f"{money_in_words(order.total, order.currency)}: check it, then refund it."
         )
         return
+    # Saved paid first: the buyer app's on_update, composed as the order records the payment,
+    # shows its transaction id, amount and time.
+    payment.status, payment.problem = Status.PAID, ""
+    payment.save()
     try:
         _order_payment_set(payment, PaymentStatus.PAID, actor)
     except OrderError as exc:
         payment.status = Status.REVIEW
         payment.problem = f"{exc} The card was charged all the same: refund it."
-    else:
-        payment.status, payment.problem = Status.PAID, ""
 
 
 def _failed(payment: Payment, event: GatewayEvent, actor: str) -> None:
@@ -279,6 +281,7 @@ def _refunded(payment: Payment, event: GatewayEvent | None, actor: str) -> None:
         return
     payment.status = Status.REFUNDED
     payment.refunded_at = (event.occurred_at if event else None) or timezone.now()
+    payment.save()  # before the order's callbacks are composed (as in _succeeded)
     if payment.order.payment_status == PaymentStatus.PAID:
         _order_payment_set(payment, PaymentStatus.REFUNDED, actor)
 

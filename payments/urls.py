@@ -1,20 +1,11 @@
+"""The gateways' own door under /payments/: their webhook events (no person, no session). The
+pages for people under /payments/ (the pay page, the test gateway's card pages) are web/'s;
+config/urls.py puts both under the one "payments" namespace."""
+
 from django.urls import path
 
-from payments import test_gateway_views, views, webhooks
-
-app_name = "payments"
+from payments import webhooks
 
 urlpatterns = [
     path("webhooks/<slug:gateway>/", webhooks.webhook, name="webhook"),
-    path("orders/<str:tracking_token>/pay", views.pay, name="pay"),
-    path(
-        "test-gateway/checkouts/<str:checkout_id>/",
-        test_gateway_views.checkout,
-        name="test-gateway-checkout",
-    ),
-    path(
-        "test-gateway/checkouts/<str:checkout_id>/authenticate/",
-        test_gateway_views.authenticate,
-        name="test-gateway-authenticate",
-    ),
 ]

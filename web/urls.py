@@ -1,12 +1,31 @@
 """Every page for people, under the URL names and namespaces the templates use: the homeowner's
 (web/homeowner/urls.py), the installer workspace (web/workspace/urls.py, /installer/), signing
-in, and the documents' pages of both (/documents/). config/urls.py includes this."""
+in, the documents' pages of both (/documents/), and the pages to pay on (`payments_urlpatterns`:
+the pay page, the test gateway's card pages; config/urls.py puts them under /payments/ beside
+the gateways' webhook). config/urls.py includes this."""
 
 from django.urls import include, path
 
+from web import test_gateway
 from web.accounts import account_home, sign_in
+from web.homeowner import payment
 from web.homeowner import urls as homeowner
 from web.workspace import urls as workspace
+
+# Under /payments/, in the "payments" namespace beside the gateways' webhook (config/urls.py).
+payments_urlpatterns = [
+    path("orders/<str:tracking_token>/pay", payment.pay, name="pay"),
+    path(
+        "test-gateway/checkouts/<str:checkout_id>/",
+        test_gateway.checkout,
+        name="test-gateway-checkout",
+    ),
+    path(
+        "test-gateway/checkouts/<str:checkout_id>/authenticate/",
+        test_gateway.authenticate,
+        name="test-gateway-authenticate",
+    ),
+]
 
 urlpatterns = [
     path(

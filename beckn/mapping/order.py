@@ -18,6 +18,9 @@ from orders.models import Order, PaymentCollector, PaymentTerms
 from orders.policies import CANCELLATION_REASONS, Slot
 from orders.selectors import Quote, charge_breakup
 from orders.services import Billing, Customer
+from payments import selectors as payments
+from payments.models import Payment
+from payments.selectors import Receipt
 
 JSON = dict[str, Any]
 
@@ -115,9 +118,27 @@ def quote_json(quote: Quote) -> JSON:
     }
 
 
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def payments_json(
-    *, terms: str, collector: str, paid: bool, amount: Decimal, currency: str, reference: str = ""
+    *,
+    terms: str,
+    collector: str,
+    paid: bool,
+    amount: Decimal,
+    currency: str,
+    reference: str = "",
+    url: str = "",
+    receipt: Receipt | None = None,
+    refund_due: bool = False,
 ) -> list[JSON]:
+    """The order's one payment. One the installer collects carries `url`, our page to pay it
+    on by card (none on on_init: the page is the placed order's); once paid, `params` carry the
+    transaction id and the amount taken and `time` when. The core specification's status is
+    PAID or NOT-PAID only: a refund is told in the `refund` tag group (status PENDING while the
+    gateway is asked, then REFUNDED with its reference and time)."""
     types = {value: name for name, value in PAYMENT_TYPES.items()}
     payment: JSON = {
         "type": types[terms],
@@ -127,8 +148,29 @@ def payments_json(
     }
     if collector == PaymentCollector.BUYER_APP:
         payment["url"] = ""  # the buyer app collects: there is nothing to pay here
+    elif url:
+        payment["url"] = url
     if reference:
         payment["params"]["transaction_id"] = reference
+    if receipt is None:
+        return [payment]
+    payment["params"].update(
+        transaction_id=receipt.transaction_id,
+        amount=decimal_text(receipt.amount),
+        currency=receipt.currency,
+    )
+    payment["time"] = {"label": "PAID", "timestamp": _stamp(receipt.paid_at)}
+    if receipt.refunded_at is not None:
+        refund = [
+            ("refund-status", "REFUNDED"),
+            ("refund-amount", decimal_text(receipt.amount)),
+            ("refunded-at", _stamp(receipt.refunded_at)),
+        ]
+        if receipt.refund_reference:
+            refund.append(("refund-transaction-id", receipt.refund_reference))
+        payment["tags"] = [tag_group("refund", refund)]
+    elif refund_due:
+        payment["tags"] = [tag_group("refund", [("refund-status", "PENDING")])]
     return [payment]
 
 
@@ -180,8 +222,7 @@ def _customer_json(name: str, phone: str, email: str) -> JSON:
 def _range(start: datetime | None, end: datetime | None) -> JSON | None:
     if start is None or end is None:
         return None
-    stamp = lambda moment: moment.astimezone(UTC).isoformat().replace("+00:00", "Z")  # noqa: E731
-    return {"range": {"start": stamp(start), "end": stamp(end)}}
+    return {"range": {"start": _stamp(start), "end": _stamp(end)}}
 
 
 def draft_order_json(
@@ -377,10 +418,11 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
             amount=order.total,
             currency=order.currency,
             reference=order.payment_reference,
+            **_card_payment(order),
         ),
         "cancellation_terms": cancellation_terms_json(),
-        "created_at": order.created_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
-        "updated_at": order.updated_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "created_at": _stamp(order.created_at),
+        "updated_at": _stamp(order.updated_at),
     }
     if issued["list"]:
         result["tags"] = [issued]
@@ -394,6 +436,23 @@ def order_json(order: Order, *, tracking_url: str = "") -> JSON:
             f"Follow the installation at {tracking_url}"
         )
     return result
+
+
+def _card_payment(order: Order) -> JSON:
+    """What the order's card payment adds to its Beckn payment: the page to pay on, and once
+    paid (or refunded) the receipt, with the refund under way for a paid order cancelled. A
+    payment under review (another amount, a cancelled order) is not told as paid."""
+    if order.payment_collector == PaymentCollector.BUYER_APP:
+        return {}
+    card = payments.order_payment(order=order)
+    status = card.status if card is not None else ""
+    told = status in (Payment.Status.PAID, Payment.Status.REFUNDED)
+    return {
+        "url": payments.payment_page_url(order=order),
+        "receipt": payments.payment_receipt(payment=card) if card is not None and told else None,
+        "refund_due": status == Payment.Status.PAID
+        and order.status == InstallationStatus.CANCELLED,
+    }
 
 
 def tracking_url(order: Order) -> str:

@@ -17,9 +17,11 @@ from orders import policies
 from orders.models import Order, OrderEvent
 from orders.policies import Slot
 from orders.selectors import public_events
+from payments.models import Payment
 from ratings.models import Rating
 from ratings.selectors import order_review, provider_reputation
 from web.homeowner.order_forms import CancelForm, DocumentFilesForm, RescheduleForm
+from web.homeowner.payment import payment_panel
 from web.homeowner.rating_forms import OrderRatingForm
 
 POLL_SECONDS = 3
@@ -94,12 +96,13 @@ def timeline(order: Order) -> list[TimelineEntry]:
 
 def order_fingerprint(order: Order) -> str:
     """Changes whenever anything the page shows changes: the order (every service call saves
-    it), its documents (uploads, verdicts) or its rating."""
+    it), its documents (uploads, verdicts), its rating or its card payment (a declined card)."""
     uploads = Document.objects.filter(order=order).aggregate(
         n=Count("pk"), uploaded=Max("uploaded_at"), reviewed=Max("reviewed_at")
     )
     rated = Rating.objects.filter(order=order).aggregate(at=Max("updated_at"), n=Count("pk"))
-    parts = [order.updated_at, *uploads.values(), *rated.values()]
+    card = Payment.objects.filter(order=order).values_list("status", "checkout_attempt").first()
+    parts = [order.updated_at, *uploads.values(), *rated.values(), card]
     return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:16]
 
 
@@ -180,6 +183,7 @@ def order_page(
         "upload_forms": _upload_forms(order, upload_form, upload_item, upload_error),
         "certificate": certificate,
         "invoice": invoice,
+        "card": payment_panel(order),
         "can_cancel": policies.can_cancel(order.status, order.phase),
         "cancel_form": cancel_form or CancelForm(),
         "appointment": appointment.label.lower() if appointment else "",

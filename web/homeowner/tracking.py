@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from orders.selectors import order_by_tracking_token, public_events
+from web.homeowner.payment import payment_panel
 
 
 def track(request: HttpRequest, token: str) -> HttpResponse:
@@ -12,4 +13,5 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     order = order_by_tracking_token(token)
     if order is None:
         raise Http404("No such order.")
-    return render(request, "orders/track.html", {"order": order, "events": public_events(order)})
+    context = {"order": order, "events": public_events(order), "card": payment_panel(order)}
+    return render(request, "orders/track.html", context)

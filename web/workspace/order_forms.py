@@ -201,6 +201,17 @@ class PaymentForm(PanelForm):
     )
 
 
+class RefundForm(PanelForm):
+    """Giving back a card payment: the owner says why and confirms (no script asks)."""
+
+    panel = "refund"
+    reason = forms.CharField(label="Reason", max_length=500)
+    confirm = forms.BooleanField(
+        label="Yes, give the whole payment back to the card",
+        error_messages={"required": "Tick the box to confirm the refund."},
+    )
+
+
 class DocumentReviewForm(PanelForm):
     panel = "review"
     status = forms.ChoiceField(

@@ -41,6 +41,10 @@ from orders.errors import OrderError
 from orders.models import Order
 from orders.policies import Appointment
 from orders.selectors import charge_breakup
+from payments import selectors as payment_selectors
+from payments import services as payment_services
+from payments.errors import PaymentError
+from payments.models import Payment
 from web.frame import is_htmx
 from web.workspace.order_forms import (
     BoardFilterForm,
@@ -48,6 +52,7 @@ from web.workspace.order_forms import (
     NoteForm,
     PaymentForm,
     PhaseForm,
+    RefundForm,
     SafetyForm,
     ScheduleForm,
     TechnicianAssignForm,
@@ -55,6 +60,8 @@ from web.workspace.order_forms import (
 from web.workspace.tenancy import installer_view
 
 TECHNICIAN = ProviderMember.Role.TECHNICIAN
+OWNER = ProviderMember.Role.OWNER
+REFUNDABLE = (Payment.Status.PAID, Payment.Status.REVIEW)
 PHASES = list(InstallationPhase)
 
 
@@ -221,6 +228,9 @@ def _detail_context(
             availability_url=reverse("workspace:order-availability", args=[order.pk]),
         )
         forms_["payment"] = PaymentForm(initial={"reference": order.payment_reference})
+        card = payment_selectors.order_payment(order=order)
+        if member.role == OWNER:
+            forms_["refund"] = RefundForm()
         forms_["review"] = DocumentReviewForm()
         certificate, invoice = document_selectors.issued_documents(order)
         context.update(
@@ -238,7 +248,11 @@ def _detail_context(
             can_complete=order.status == InstallationStatus.IN_PROGRESS
             and order.phase == PHASES[-1],
             can_take_payment=order.payment_status != PaymentStatus.PAID
-            and order.status != InstallationStatus.CANCELLED,
+            and order.status != InstallationStatus.CANCELLED
+            and not (card and card.status in REFUNDABLE),
+            card=card,
+            card_receipt=payment_selectors.payment_receipt(payment=card) if card else None,
+            can_refund=member.role == OWNER and card is not None and card.status in REFUNDABLE,
             suggested_type=suggested_type,
             suggested_type_label=TechnicianType(suggested_type).label if suggested_type else "",
             **_availability_context(order, day, policies.APPOINTMENT_HOURS, suggested_type),
@@ -303,11 +317,12 @@ def _valid(form: FormT) -> FormT:
 
 
 def order_action(
-    permission: str, *, panel: str, dispatch_only: bool = False
+    permission: str, *, panel: str, dispatch_only: bool = False, owner_only: bool = False
 ) -> Callable[[Callable[..., Outcome]], Callable[..., HttpResponse]]:
     """A POST on one of the member's orders that answers the order's panels (htmx) or
     redirects to its page with a message. The action returns an Outcome; an invalid form
-    (_valid), an OrderError or a DocumentsError it raises is shown as the error."""
+    (_valid), an OrderError, a DocumentsError or a PaymentError it raises is shown as the
+    error. `dispatch_only` refuses technicians, `owner_only` everyone but the owners."""
 
     def decorator(action: Callable[..., Outcome]) -> Callable[..., HttpResponse]:
         @installer_view(permission)
@@ -317,13 +332,13 @@ def order_action(
             order = selectors.member_order(member=member, order_id=pk)
             if refused := _method_not_allowed(request, "POST"):
                 return refused
-            if dispatch_only and not dispatches(member):
+            if (dispatch_only and not dispatches(member)) or (owner_only and member.role != OWNER):
                 raise PermissionDenied
             try:
                 outcome = action(request, order, **kwargs)
             except _Invalid as invalid:
                 outcome = Outcome(error=_form_problem(invalid.form), form=invalid.form)
-            except (OrderError, DocumentsError) as exc:
+            except (OrderError, DocumentsError, PaymentError) as exc:
                 outcome = Outcome(error=str(exc))
             if is_htmx(request):
                 order = selectors.member_order(member=member, order_id=pk, detail=True)
@@ -413,6 +428,19 @@ def order_payment(request: HttpRequest, order: Order) -> Outcome:
         reference=form.cleaned_data["reference"],
     )
     return Outcome(notice="Payment recorded as received.")
+
+
+@order_action("orders.change_order", panel="refund", owner_only=True)
+def order_refund(request: HttpRequest, order: Order) -> Outcome:
+    """Give the order's card payment back at its gateway (the buyer app hears of it)."""
+    form = _valid(RefundForm(request.POST))
+    card = payment_selectors.order_payment(order=order)
+    if card is None:
+        return Outcome(error="Nothing was paid by card for this order.")
+    card = payment_services.payment_refund(
+        payment=card, actor=actor_for_user(request.user), reason=form.cleaned_data["reason"]
+    )
+    return Outcome(notice=f"The payment is refunded ({card.refund_reference or 'at the gateway'}).")
 
 
 @order_action("orders.change_order", panel="complete", dispatch_only=True)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("orders/<int:pk>/schedule", orders.order_schedule, name="order-schedule"),
     path("orders/<int:pk>/technician", orders.order_technician, name="order-technician"),
     path("orders/<int:pk>/payment", orders.order_payment, name="order-payment"),
+    path("orders/<int:pk>/refund", orders.order_refund, name="order-refund"),
     path("orders/<int:pk>/complete", orders.order_complete, name="order-complete"),
     path("orders/<int:pk>/issue", orders.order_documents_issue, name="order-issue"),
     path(

@@ -14,7 +14,7 @@ from payments.models import TestGatewayCheckout
 from payments.money import money_in_words
 from payments.test_gateway import services
 from payments.test_gateway.cards import TEST_CARDS, Outcome
-from payments.test_gateway.forms import CardForm
+from web.test_gateway_forms import CardForm
 
 Status = TestGatewayCheckout.Status
 

@@ -1,4 +1,4 @@
-"""The card form of the test gateway's hosted page."""
+"""The card form of the test gateway's hosted card page (web/test_gateway.py)."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar
