@@ -1,6 +1,7 @@
 """Keys from a registry: POST /lookup to a real registry on 127.0.0.1, cached, and what happens
 when it is down."""
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -164,3 +165,45 @@ def test_the_process_does_not_keep_a_key_longer_than_the_cache_would(
 
     assert response.status_code == 401
     assert "no usable key" in response.json()["error"]["message"]
+
+
+def test_a_key_rotated_under_the_same_key_id_is_looked_up_again_once(
+    client: Client, registry: Registry, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    rotated = BapIdentity(
+        subscriber_id=identity.subscriber_id, unique_key_id=identity.unique_key_id
+    )
+    registry.entries[:] = [rotated.registry_entry(callback_server.bap_uri)]
+
+    assert search(client, rotated, callback_server.bap_uri).status_code == 200
+    assert search(client, rotated, callback_server.bap_uri).status_code == 200
+    assert len(registry.lookups) == 2  # the first, and one when the cached key failed
+    # A forger's signatures do not send us to the registry each time: once a minute at most
+    # (and that once was just spent).
+    impostor = BapIdentity(
+        subscriber_id=identity.subscriber_id, unique_key_id=identity.unique_key_id
+    )
+    for _ in range(3):
+        response = search(client, impostor, callback_server.bap_uri)
+        assert response.status_code == 401
+        assert "does not match" in response.json()["error"]["message"]
+    assert len(registry.lookups) == 2
+
+
+def test_a_cached_key_is_not_used_after_its_valid_until(
+    client: Client, registry: Registry, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    registry.entries[0]["valid_until"] = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    time.sleep(2.1)
+
+    response = search(client, identity, callback_server.bap_uri)  # the registry says so too
+    assert response.status_code == 401
+    assert "not valid now" in response.json()["error"]["message"]
+    assert len(registry.lookups) == 2
+
+    registry.available = False  # and a registry that is down does not revive the cached key
+    response = search(client, identity, callback_server.bap_uri)
+    assert response.status_code == 401
+    assert "could not be verified" in response.json()["error"]["message"]
