@@ -2,6 +2,7 @@
 
 from config.env import DATA_DIR, env
 from config.settings.beckn import BECKN_OUTBOX_SWEEP_SECONDS
+from config.settings.beckn_limits import BECKN_PRUNE_SECONDS
 
 _redis_url = env.str("REDIS_URL", default="")
 
@@ -58,5 +59,9 @@ CELERY_BEAT_SCHEDULE = {
     "beckn-outbox-sweep": {
         "task": "beckn.tasks.outbox_sweep",
         "schedule": BECKN_OUTBOX_SWEEP_SECONDS,
+    },
+    "beckn-prune-message-log": {
+        "task": "beckn.tasks.prune_message_log",
+        "schedule": BECKN_PRUNE_SECONDS,
     },
 }
