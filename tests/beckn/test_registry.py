@@ -196,14 +196,19 @@ def test_a_cached_key_is_not_used_after_its_valid_until(
 ) -> None:
     registry.entries[0]["valid_until"] = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
     assert search(client, identity, callback_server.bap_uri).status_code == 200
+    name = registry_module._cache_key("BAP", identity.subscriber_id, identity.unique_key_id)
+    cached = cache.get(name)
     time.sleep(2.1)
+    # A shared cache that outlives the key (its clock behind ours...) still holds it.
+    cache.set(name, cached, timeout=300)
+    registry_module.local_cache_clear()
 
-    response = search(client, identity, callback_server.bap_uri)  # the registry says so too
-    assert response.status_code == 401
-    assert "not valid now" in response.json()["error"]["message"]
-    assert len(registry.lookups) == 2
-
-    registry.available = False  # and a registry that is down does not revive the cached key
+    registry.available = False  # a registry that is down does not revive the cached key
     response = search(client, identity, callback_server.bap_uri)
     assert response.status_code == 401
     assert "could not be verified" in response.json()["error"]["message"]
+
+    registry.available = True  # and the registry says so too
+    response = search(client, identity, callback_server.bap_uri)
+    assert response.status_code == 401
+    assert "not valid now" in response.json()["error"]["message"]
