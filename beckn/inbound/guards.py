@@ -133,12 +133,23 @@ def rate_take(*, scope: str, who: str, limit: int) -> int | None:
     digest = hashlib.blake2b(who.encode(errors="replace"), digest_size=12).hexdigest()
     name = f"beckn:rate:{scope}:{digest}:{index}"
     try:
-        count = 1 if cache.add(name, 1, timeout=window + 1) else cache.incr(name)
-    except ValueError:  # the counter expired between add and incr
-        count = 1
+        count = _counted(name, window)
     except Exception as exc:  # a cache that is down must not refuse requests
         logger.warning("Rate counter unavailable: %s", exc)
         return None
     if count > limit:
         return max(1, math.ceil((index + 1) * window - now))
     return None
+
+
+def _counted(name: str, window: int) -> int:
+    """Add one to the counter `name` (one round trip when it exists, as it mostly does)."""
+    try:
+        return cache.incr(name)
+    except ValueError:  # the window's first request
+        if cache.add(name, 1, timeout=window + 1):
+            return 1
+        try:
+            return cache.incr(name)
+        except ValueError:  # it expired meanwhile
+            return 1

@@ -9,10 +9,11 @@ BECKN_MAX_BODY_BYTES = env.int("BECKN_MAX_BODY_BYTES", default=1024 * 1024)
 BECKN_MAX_JSON_DEPTH = env.int("BECKN_MAX_JSON_DEPTH", default=32)
 
 # Requests per window, per client IP address (every request) and per verified caller (bap_id,
-# counted once its signature is verified); 0 turns a limit off. Over the limit: 429.
+# counted once its signature is verified); 0 turns a limit off. Over the limit: 429. The defaults
+# (2000 a second) leave the benchmarks alone: set limits that fit your network in production.
 BECKN_RATE_LIMIT_WINDOW_SECONDS = env.int("BECKN_RATE_LIMIT_WINDOW_SECONDS", default=60)
-BECKN_RATE_LIMIT_PER_IP = env.int("BECKN_RATE_LIMIT_PER_IP", default=30000)
-BECKN_RATE_LIMIT_PER_CALLER = env.int("BECKN_RATE_LIMIT_PER_CALLER", default=30000)
+BECKN_RATE_LIMIT_PER_IP = env.int("BECKN_RATE_LIMIT_PER_IP", default=120_000)
+BECKN_RATE_LIMIT_PER_CALLER = env.int("BECKN_RATE_LIMIT_PER_CALLER", default=120_000)
 # Refused requests whose sender is not verified are logged as a short summary, at most this many
 # per client IP address and window (the rest are refused without a trace).
 BECKN_REJECTION_LOG_PER_IP = env.int("BECKN_REJECTION_LOG_PER_IP", default=60)

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from beckn.delivery.composers import composer_for
+from beckn.inbound import guards
 from beckn.models import InboundMessage, OutboundMessage
 from beckn.peers import encode
 from catalog.models import Item
@@ -175,6 +176,20 @@ class TestRateLimits:
         for _ in range(3):
             assert post_raw(client, forged).status_code == 401
         assert post_signed(client, bap, bap.request()).status_code == 200
+
+    def test_a_cache_that_is_down_throttles_nothing(
+        self, client: Client, settings: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        class Down:
+            def incr(self, *args: object, **kwargs: object) -> int:
+                raise ConnectionError("cache down")
+
+            add = incr
+
+        settings.BECKN_RATE_LIMIT_PER_IP = 1
+        monkeypatch.setattr(guards, "cache", Down())
+        for _ in range(3):
+            assert_nack(post_raw(client, b"{}"), 401, "30000")
 
 
 class TestCallbackTargets:
