@@ -132,7 +132,9 @@ class BecknActionView(View):
     @staticmethod
     def _authenticate(action: str, raw: bytes, body: dict, request: HttpRequest) -> Caller:
         if action not in MESSAGE_SERIALIZERS:
-            raise Rejected(Rejection(404, "40001", f"This BPP does not serve /beckn/{action}."))
+            raise Rejected(
+                Rejection(404, "40001", f"This BPP does not serve /beckn/{action[:64]}.")
+            )
         context = body.get("context")
         bap_id = context.get("bap_id") if isinstance(context, dict) else None
         try:

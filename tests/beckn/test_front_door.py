@@ -108,6 +108,25 @@ class TestNo5xx:
         assert post_signed(client, bap, bap.request()).status_code == 200
         assert_nack(post_raw(client, b"{" + b" " * 200 + b"}"), 401, "30000", "not signed")
 
+    @pytest.mark.parametrize(
+        "body, status", [(nested(100_000), 400), (b'{"challenge": "\\ud800"}', 400)]
+    )
+    def test_the_registry_challenge_door_holds_too(
+        self, client: Client, settings: Any, body: bytes, status: int
+    ) -> None:
+        response = client.post("/beckn/on_subscribe", data=body, content_type="application/json")
+        assert response.status_code == status
+        assert response.json()["message"] == {"ack": {"status": "NACK"}}
+        settings.BECKN_MAX_BODY_BYTES = 10
+        response = client.post("/beckn/on_subscribe", data=body, content_type="application/json")
+        assert response.status_code == 413
+
+    @pytest.mark.parametrize("path", ["/beckn/no such action", "/beckn/search/", "/beckn/a/b"])
+    def test_a_path_not_served_is_a_json_404(self, client: Client, path: str) -> None:
+        response = client.post(path, data=b"{}", content_type="application/json")
+        assert_nack(response, 404, "40001", "does not serve")
+        assert_nack(client.get(path), 405, "30000", "POSTed")
+
     def test_a_wrong_content_length_is_a_400(self, client: Client) -> None:
         response = client.generic(
             "POST", "/beckn/search", b"{}", "application/json", CONTENT_LENGTH="many"
