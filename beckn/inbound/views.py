@@ -92,10 +92,7 @@ class BecknActionView(View):
                 raise Rejected(Rejection(exc.status, "30000", str(exc), exc.path)) from None
             return self._accept(action, raw, body, request)
         except Rejected as rejected:
-            # What an unverified sender sent costs a short summary at most, and only so many.
-            if rejected.signer or not rate_take(
-                scope="rejection-log", who=ip, limit=settings.BECKN_REJECTION_LOG_PER_IP
-            ):
+            if _worth_logging(rejected, ip):
                 self._log_rejection(action, body, raw, rejected)
             return nack(rejected.rejection)
         except DatabaseError as exc:
@@ -121,7 +118,7 @@ class BecknActionView(View):
             scope="caller", who=caller.subscriber_id, limit=settings.BECKN_RATE_LIMIT_PER_CALLER
         )
         if retry_after:
-            raise Rejected(too_many(caller.subscriber_id, retry_after), caller.key_id)
+            raise Rejected(too_many(caller.subscriber_id, retry_after))
         try:
             checked = self._validate(action, body, caller)
         except Rejected as rejected:
@@ -183,6 +180,17 @@ class BecknActionView(View):
             "context": checked_json(context, context_serializer.data),
             "message": checked_json(body["message"], message_serializer.data),
         }
+
+
+def _worth_logging(rejected: Rejected, ip: str) -> bool:
+    """A verified sender's refused request is logged; an unverified one's as a short summary,
+    and only so many per address; a throttled one (429) never: a flood costs the log nothing."""
+    if rejected.signer:
+        return True
+    if rejected.rejection.http_status == 429:
+        return False
+    limit = settings.BECKN_REJECTION_LOG_PER_IP
+    return not rate_take(scope="rejection-log", who=ip, limit=limit)
 
 
 def too_many(who: str, retry_after: int) -> Rejection:

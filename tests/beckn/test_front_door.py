@@ -186,6 +186,7 @@ class TestRateLimits:
         assert_nack(answer, 429, "50000", bap.subscriber_id)
         assert int(answer["Retry-After"]) >= 1
         assert OutboundMessage.objects.count() == 2
+        assert InboundMessage.objects.count() == 2  # the flood is not logged
 
     def test_an_unsigned_request_does_not_use_a_callers_quota(
         self, client: Client, bap: Bap, settings: Any
