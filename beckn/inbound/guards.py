@@ -1,8 +1,10 @@
 """The front door's guards, before anything is trusted: how much of a body is read, what JSON is
 taken, and how many requests a client or a caller may send (README "The Beckn endpoints").
 
-Each guard is cheap and keeps nothing durable: the rate counters live in Django's cache (Redis in
-production), in fixed windows; a cache that is down lets requests through.
+Each guard is cheap and keeps nothing durable: the rate counters are fixed windows in Django's
+cache when it is Redis (shared by every process), else in this process's memory (the embedded
+mode's file cache would cost a file write per request); a cache that is down lets requests
+through.
 """
 
 import hashlib
@@ -14,6 +16,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -22,6 +26,7 @@ logger = logging.getLogger(__name__)
 # JSON's \ud800 escape produces).
 _UNSAFE_TEXT = re.compile("[\x00\ud800-\udfff]")
 PATH_CHARS = 200  # of a field's path quoted in a refusal
+_process_counters = LocMemCache("beckn-rate-limits", {"MAX_ENTRIES": 10_000})
 
 
 class BodyRefused(ValueError):
@@ -142,14 +147,20 @@ def rate_take(*, scope: str, who: str, limit: int) -> int | None:
     return None
 
 
+def rate_counters() -> BaseCache:
+    """Where the rate counters live: the shared cache with Redis, else this process's memory."""
+    return cache if settings.REDIS_URL else _process_counters
+
+
 def _counted(name: str, window: int) -> int:
-    """Add one to the counter `name` (one round trip when it exists, as it mostly does)."""
+    """Add one to the counter `name` (one call when it exists, as it mostly does)."""
+    counters = rate_counters()
     try:
-        return cache.incr(name)
+        return counters.incr(name)
     except ValueError:  # the window's first request
-        if cache.add(name, 1, timeout=window + 1):
+        if counters.add(name, 1, timeout=window + 1):
             return 1
         try:
-            return cache.incr(name)
+            return counters.incr(name)
         except ValueError:  # it expired meanwhile
             return 1

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from beckn.delivery.composers import composer_for
@@ -26,10 +25,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_counters() -> Iterator[None]:
-    """Rate counters live in the cache: each test starts with none."""
-    cache.clear()
+    """Each test starts with no rate counters."""
+    guards.rate_counters().clear()
     yield
-    cache.clear()
+    guards.rate_counters().clear()
 
 
 def post_raw(client: Client, body: bytes, action: str = "search", **headers: str) -> Any:
@@ -206,8 +205,11 @@ class TestRateLimits:
 
             add = incr
 
+            def clear(self) -> None:
+                pass
+
         settings.BECKN_RATE_LIMIT_PER_IP = 1
-        monkeypatch.setattr(guards, "cache", Down())
+        monkeypatch.setattr(guards, "rate_counters", Down)
         for _ in range(3):
             assert_nack(post_raw(client, b"{}"), 401, "30000")
 
