@@ -24,6 +24,9 @@ from config.observability import metrics
 logger = logging.getLogger(__name__)
 CACHE_MAX_SECONDS = 24 * 3600
 LOCAL_CACHE_MAX_ENTRIES = 1024
+# A signature that fails against a cached key triggers at most one fresh lookup of that key id
+# in this many seconds.
+KEY_REFRESH_SECONDS = 60
 # This process's copies of shared cache entries: name -> {"fetched_at": ..., "key": {...}}.
 _local_cache: dict[str, dict] = {}
 
@@ -140,9 +143,40 @@ def _registry_key(subscriber_id: str, unique_key_id: str, role: str) -> Particip
             return ParticipantKey(**cached["key"])
         metrics.registry_lookup("failed")
         raise KeyLookupError(f"The signer's key could not be verified: {exc}") from exc
+    _remember(name, key, now)
+    metrics.registry_lookup("registry")
+    return key
+
+
+def _remember(name: str, key: ParticipantKey, now: float) -> None:
     until = key.valid_until or now + CACHE_MAX_SECONDS
     _cache_set(name, {"fetched_at": now, "key": asdict(key)}, min(until - now, CACHE_MAX_SECONDS))
-    metrics.registry_lookup("registry")
+
+
+def participant_key_refresh(
+    *, subscriber_id: str, unique_key_id: str, role: str
+) -> ParticipantKey | None:
+    """The key as the registry has it now, for a signature the cached key did not verify (the
+    signer may have rotated its key under the same key id): at most one lookup per key id every
+    KEY_REFRESH_SECONDS, whatever the number of processes; the key read replaces the cached
+    one. None without a registry, when a lookup was made too recently, or when the registry
+    cannot be reached. Raises KeyLookupError when the registry no longer has a usable key."""
+    if not settings.BECKN_REGISTRY_URL:
+        return None
+    name = _cache_key(role, subscriber_id, unique_key_id)
+    try:
+        allowed = cache.add(f"beckn:key-refresh:{name}", 1, timeout=KEY_REFRESH_SECONDS)
+    except Exception as exc:
+        logger.warning("Key cache unavailable: %s", exc)
+        return None
+    if not allowed:
+        return None
+    try:
+        key = _registry_lookup(subscriber_id, unique_key_id, role)
+    except _RegistryUnavailable as exc:
+        logger.warning("Registry unavailable (%s); %s not refreshed", exc, name)
+        return None
+    _remember(name, key, time.time())
     return key
 
 

@@ -135,9 +135,18 @@ def parse_header(value: str) -> SignatureHeader:
     )
 
 
-def check_times(header: SignatureHeader, *, now: int | None = None, skew: int = 0) -> None:
-    """Refuse a signature created in the future or already expired."""
+def check_times(
+    header: SignatureHeader,
+    *,
+    now: int | None = None,
+    skew: int = 0,
+    max_lifetime: int | None = None,
+) -> None:
+    """Refuse a signature created in the future, already expired, or (with `max_lifetime`, in
+    seconds) valid for longer than that."""
     now = int(time.time()) if now is None else now
+    if max_lifetime is not None and header.expires - header.created > max_lifetime:
+        raise SignatureError(f"The signature is valid for longer than {max_lifetime} seconds.")
     if header.created > now + skew:
         raise SignatureError("The signature's created time is in the future.")
     if header.expires < now - skew:

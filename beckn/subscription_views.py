@@ -1,6 +1,5 @@
 """POST /beckn/on_subscribe: the registry's challenge, answered with its plain text."""
 
-import json
 import logging
 
 from django.core.exceptions import ImproperlyConfigured
@@ -9,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from beckn.inbound.guards import BodyRefused, body_read, json_parse
 from beckn.inbound.serializers import first_error
 from beckn.models import NetworkSubscription
 from beckn.subscription import ChallengeRefused, challenge_answer
@@ -31,11 +31,11 @@ def refusal(message: str, status: int) -> JsonResponse:
 
 class OnSubscribeView(APIView):
     def post(self, request: Request) -> JsonResponse:
-        raw = request.body
         try:
-            body = json.loads(raw)
-        except (UnicodeDecodeError, ValueError):
-            return refusal("The body is not valid JSON.", 400)
+            raw = body_read(request._request)
+            body = json_parse(raw)
+        except BodyRefused as exc:
+            return refusal(str(exc), exc.status)
         serializer = OnSubscribeSerializer(data=body)
         if not isinstance(body, dict) or not serializer.is_valid():
             errors = serializer.errors if isinstance(body, dict) else "Must be a JSON object."

@@ -12,7 +12,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from beckn import subscription
+from beckn import retention, subscription
 from beckn.delivery import engine
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,19 @@ def outbox_sweep(overdue_seconds: float | None = None) -> int:
     if overdue_seconds is None:
         overdue_seconds = settings.BECKN_OUTBOX_SWEEP_SECONDS
     return engine.outbox_sweep(overdue_seconds=overdue_seconds)
+
+
+@shared_task(acks_late=True)
+def prune_message_log() -> dict[str, int]:
+    """Delete the message log, delivered callbacks and search listings past their retention
+    (beckn/retention.py); what is still owed stays."""
+    pruned = retention.message_log_prune()
+    logger.info("Pruned the Beckn message log: %s", pruned)
+    return {
+        "callbacks": pruned.callbacks,
+        "requests": pruned.requests,
+        "search_listings": pruned.search_listings,
+    }
 
 
 @shared_task(acks_late=True)

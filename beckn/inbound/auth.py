@@ -1,12 +1,17 @@
 """Who is calling: verify the signature of an inbound request and where its callback may go."""
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 
 from beckn import signing
-from beckn.registry import KeyLookupError, ParticipantKey, participant_key
+from beckn.registry import (
+    KeyLookupError,
+    ParticipantKey,
+    participant_key,
+    participant_key_refresh,
+)
 
 
 class AuthenticationFailed(Exception):
@@ -33,11 +38,26 @@ def _verified_key(header_value: str, body: bytes, *, role: str) -> ParticipantKe
     gateway = role == "BG"
     try:
         header = signing.parse_header(header_value)
-        signing.check_times(header, skew=settings.BECKN_CLOCK_SKEW_SECONDS)
+        signing.check_times(
+            header,
+            skew=settings.BECKN_CLOCK_SKEW_SECONDS,
+            max_lifetime=settings.BECKN_MAX_SIGNATURE_SECONDS,
+        )
         key = participant_key(
             subscriber_id=header.subscriber_id, unique_key_id=header.unique_key_id, role=role
         )
-        signing.verify(header, body, key.signing_public_key)
+        try:
+            signing.verify(header, body, key.signing_public_key)
+        except signing.SignatureError:
+            # The caller may have rotated its key under the same key id since we cached it:
+            # one fresh lookup (at most once a minute per key id) before refusing.
+            fresh = participant_key_refresh(
+                subscriber_id=header.subscriber_id, unique_key_id=header.unique_key_id, role=role
+            )
+            if fresh is None or fresh.signing_public_key == key.signing_public_key:
+                raise
+            signing.verify(header, body, fresh.signing_public_key)
+            key = fresh
     except (signing.SignatureError, KeyLookupError) as exc:
         raise AuthenticationFailed(str(exc), gateway=gateway) from None
     return key
@@ -70,11 +90,38 @@ def authenticate(*, headers: dict[str, str], body: bytes, bap_id: object) -> Cal
 
 
 def url_within(base: str, url: str) -> bool:
-    """Whether `url` lies under `base`: same scheme, host and port, and a path below base's."""
+    """Whether `url` lies under `base`: same scheme, host and port, no user, query or fragment,
+    and a path below base's, however it is spelled (percent-encoded, with dot segments or
+    backslashes, as a server may read it)."""
     b, u = urlsplit(base), urlsplit(url)
-    if (b.scheme.lower(), b.hostname, b.port) != (u.scheme.lower(), u.hostname, u.port):
+    try:
+        if (b.scheme.lower(), b.hostname, b.port) != (u.scheme.lower(), u.hostname, u.port):
+            return False
+    except ValueError:  # a port that is not a number or out of range
         return False
-    if u.username or u.password:
+    if u.username or u.password or u.query or u.fragment or "?" in url or "#" in url:
         return False
-    base_path = b.path.rstrip("/")
-    return u.path == base_path or u.path.startswith(base_path + "/") or not base_path
+    base_path = _resolved(b.path).rstrip("/")
+    for path in {_resolved(u.path), _resolved(unquote(u.path))}:
+        if base_path and path != base_path and not path.startswith(base_path + "/"):
+            return False
+    return True
+
+
+def _resolved(path: str) -> str:
+    """A url path with its dot segments removed (RFC 3986, 5.2.4); backslashes read as slashes."""
+    segments: list[str] = []
+    parts = path.replace("\\", "/").split("/")
+    for index, segment in enumerate(parts):
+        last = index == len(parts) - 1
+        if segment == "..":
+            if len(segments) > 1:
+                segments.pop()
+            if last:
+                segments.append("")
+        elif segment == ".":
+            if last:
+                segments.append("")
+        else:
+            segments.append(segment)
+    return "/".join(segments)

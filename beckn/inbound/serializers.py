@@ -4,6 +4,7 @@ They check shape and values only; unknown fields pass through, as the protocol i
 """
 
 import copy
+from datetime import timedelta
 
 from django.conf import settings
 from rest_framework import serializers
@@ -12,18 +13,20 @@ from beckn.mapping.values import parse_duration, parse_gps, parse_timestamp
 
 
 class ParsedField(serializers.CharField):
-    """A string field whose text is parsed into a richer value by `parse`."""
+    """A string field whose text must parse with `parse`. Its value stays the text, so that the
+    checked request is JSON as it came (its readers parse it with the same function)."""
 
     parse: "staticmethod[[str], object]"
 
-    def to_internal_value(self, data: object) -> object:
+    def to_internal_value(self, data: object) -> str:
         text = super().to_internal_value(data)
         for validator in self.validators:
             validator(text)
         try:
-            return self.parse(text)
+            self.parse(text)
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from None
+        return text
 
     def run_validators(self, value: object) -> None:
         """Validators ran on the text in to_internal_value."""
@@ -117,6 +120,13 @@ class ContextSerializer(Serializer):
             raise serializers.ValidationError(f"Must be {expected!r} on /beckn/{expected}.")
         return value
 
+    def validate_ttl(self, value: str) -> str:
+        if parse_duration(value) > timedelta(seconds=settings.BECKN_MAX_TTL_SECONDS):
+            raise serializers.ValidationError(
+                f"Longer than this BPP accepts ({settings.BECKN_MAX_TTL_SECONDS} seconds)."
+            )
+        return value
+
     def validate_bpp_id(self, value: str) -> str:
         if value != settings.BECKN_SUBSCRIBER_ID:
             raise serializers.ValidationError(f"This BPP is {settings.BECKN_SUBSCRIBER_ID!r}.")
@@ -125,6 +135,7 @@ class ContextSerializer(Serializer):
 
 class DescriptorSerializer(Serializer):
     name = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    short_desc = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     code = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
@@ -180,6 +191,18 @@ def first_error(errors: object, path: str = "") -> tuple[str, str]:
                     return first_error(nested, f"{path}[{index}]")
                 return path, str(nested)
     return path, str(errors)
+
+
+def checked_json(sent: object, checked: object) -> object:
+    """A request's part as checked: `sent` with each value a serializer declares replaced by its
+    checked form (`checked`, the serializer's `.data`: a number sent for a text becomes that
+    text, a decimal its text...); what the serializer does not declare (the protocol's
+    extensions) stays as sent."""
+    if isinstance(checked, dict) and isinstance(sent, dict):
+        return {**sent, **{name: checked_json(sent.get(name), v) for name, v in checked.items()}}
+    if isinstance(checked, list) and isinstance(sent, list):
+        return [checked_json(s, c) for s, c in zip(sent, checked, strict=False)]
+    return checked
 
 
 class IdSerializer(Serializer):

@@ -24,14 +24,22 @@ class Rejection:
     message: str
     path: str = ""
     gateway: bool = False  # the gateway's signature, not the caller's, is at fault
+    retry_after: int = 0  # seconds, for a 429
+
+
+# Of a request whose sender is not verified, the log keeps this much text and no body.
+SUMMARY_CHARS = 500
 
 
 def request_reject(
     *, action: str, body: object, raw: bytes, rejection: Rejection, signer: str = ""
 ) -> InboundMessage:
-    """Log a request we NACKed."""
+    """Log a request we NACKed: whole if its sender is verified (`signer`), else a short summary
+    (who it claims to be, the start of its body): unsigned traffic must cost next to nothing."""
     context = body.get("context") if isinstance(body, dict) else None
     context = context if isinstance(context, dict) else {}
+    kept = isinstance(body, dict) and bool(signer)
+    excerpt = raw[: EXCERPT_CHARS if signer else SUMMARY_CHARS].decode(errors="replace")
     return InboundMessage.objects.create(
         action=action[:32],
         bap_id=str(context.get("bap_id", ""))[:255],
@@ -39,12 +47,12 @@ def request_reject(
         transaction_id=str(context.get("transaction_id", ""))[:255],
         message_id=str(context.get("message_id", ""))[:255],
         signer=signer[:512],
-        body=body if isinstance(body, dict) else None,
-        raw_excerpt="" if isinstance(body, dict) else raw[:EXCERPT_CHARS].decode(errors="replace"),
+        body=body if kept else None,
+        raw_excerpt="" if kept else excerpt.replace("\x00", ""),
         outcome=InboundMessage.Outcome.REJECTED,
         http_status=rejection.http_status,
         error_code=rejection.code,
-        error_message=rejection.message,
+        error_message=rejection.message[:EXCERPT_CHARS],
     )
 
 

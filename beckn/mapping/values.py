@@ -23,13 +23,16 @@ def parse_duration(value: str) -> timedelta:
         raise ValueError(f"{value!r} is not an ISO 8601 duration such as PT30S.")
     parts = {name: float(number) for name, number in match.groupdict().items() if number}
     days = parts.get("years", 0) * 365 + parts.get("months", 0) * 30 + parts.get("days", 0)
-    return timedelta(
-        weeks=parts.get("weeks", 0),
-        days=days,
-        hours=parts.get("hours", 0),
-        minutes=parts.get("minutes", 0),
-        seconds=parts.get("seconds", 0),
-    )
+    try:
+        return timedelta(
+            weeks=parts.get("weeks", 0),
+            days=days,
+            hours=parts.get("hours", 0),
+            minutes=parts.get("minutes", 0),
+            seconds=parts.get("seconds", 0),
+        )
+    except OverflowError:
+        raise ValueError(f"{value!r} is longer than any duration this BPP can read.") from None
 
 
 def parse_timestamp(value: str) -> datetime:

@@ -2,6 +2,7 @@
 
 from config.env import DATA_DIR, env
 from config.settings.beckn import BECKN_OUTBOX_SWEEP_SECONDS
+from config.settings.beckn_limits import BECKN_PRUNE_SECONDS
 from config.settings.documents import DOCUMENTS_ISSUED_SWEEP_SECONDS
 
 _redis_url = env.str("REDIS_URL", default="")
@@ -63,5 +64,9 @@ CELERY_BEAT_SCHEDULE = {
     "documents-issued-sweep": {
         "task": "documents.tasks.issued_documents_sweep",
         "schedule": DOCUMENTS_ISSUED_SWEEP_SECONDS,
+    },
+    "beckn-prune-message-log": {
+        "task": "beckn.tasks.prune_message_log",
+        "schedule": BECKN_PRUNE_SECONDS,
     },
 }

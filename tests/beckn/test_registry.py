@@ -1,6 +1,7 @@
 """Keys from a registry: POST /lookup to a real registry on 127.0.0.1, cached, and what happens
 when it is down."""
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -184,3 +185,50 @@ def test_lookups_are_counted_by_where_the_key_came_from(
 
     after = counted()
     assert {s: after[s] - before[s] for s in after} == {"registry": 1, "local": 2, "cache": 1}
+
+
+def test_a_key_rotated_under_the_same_key_id_is_looked_up_again_once(
+    client: Client, registry: Registry, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    rotated = BapIdentity(
+        subscriber_id=identity.subscriber_id, unique_key_id=identity.unique_key_id
+    )
+    registry.entries[:] = [rotated.registry_entry(callback_server.bap_uri)]
+
+    assert search(client, rotated, callback_server.bap_uri).status_code == 200
+    assert search(client, rotated, callback_server.bap_uri).status_code == 200
+    assert len(registry.lookups) == 2  # the first, and one when the cached key failed
+    # A forger's signatures do not send us to the registry each time: once a minute at most
+    # (and that once was just spent).
+    impostor = BapIdentity(
+        subscriber_id=identity.subscriber_id, unique_key_id=identity.unique_key_id
+    )
+    for _ in range(3):
+        response = search(client, impostor, callback_server.bap_uri)
+        assert response.status_code == 401
+        assert "does not match" in response.json()["error"]["message"]
+    assert len(registry.lookups) == 2
+
+
+def test_a_cached_key_is_not_used_after_its_valid_until(
+    client: Client, registry: Registry, identity: BapIdentity, callback_server: CallbackServer
+) -> None:
+    registry.entries[0]["valid_until"] = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
+    assert search(client, identity, callback_server.bap_uri).status_code == 200
+    name = registry_module._cache_key("BAP", identity.subscriber_id, identity.unique_key_id)
+    cached = cache.get(name)
+    time.sleep(2.1)
+    # A shared cache that outlives the key (its clock behind ours...) still holds it.
+    cache.set(name, cached, timeout=300)
+    registry_module.local_cache_clear()
+
+    registry.available = False  # a registry that is down does not revive the cached key
+    response = search(client, identity, callback_server.bap_uri)
+    assert response.status_code == 401
+    assert "could not be verified" in response.json()["error"]["message"]
+
+    registry.available = True  # and the registry says so too
+    response = search(client, identity, callback_server.bap_uri)
+    assert response.status_code == 401
+    assert "not valid now" in response.json()["error"]["message"]

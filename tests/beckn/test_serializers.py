@@ -50,7 +50,7 @@ def test_nested_and_listed_serializers_validate_each_instance_anew() -> None:
     assert not SearchMessageSerializer(data={"intent": bad_stops}).is_valid()
     valid = SearchMessageSerializer(data={"intent": stops})
     assert valid.is_valid(), valid.errors
+    # A parsed field checks its text and keeps it: the checked request stays JSON.
     assert valid.validated_data["intent"]["fulfillment"]["stops"][0]["location"]["gps"] == (
-        12.9,
-        77.6,
+        "12.9,77.6"
     )

@@ -11,6 +11,7 @@ def test_the_worker_finds_every_task_under_the_name_its_messages_carry() -> None
         "beckn.tasks.deliver_callback": engine.deliver_callback,
         "beckn.tasks.outbox_sweep": tasks.outbox_sweep,
         "beckn.tasks.subscribe_key": tasks.subscribe_key,
+        "beckn.tasks.prune_message_log": tasks.prune_message_log,
     }
     for name, task in named.items():
         assert task.name == name
