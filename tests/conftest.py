@@ -14,6 +14,7 @@ import requests
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 
+from beckn.inbound import guards
 from beckn.keys import our_identity
 from beckn.peers import BapIdentity, CallbackServer, encode
 from config.celery import app as celery_app
@@ -53,6 +54,13 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 def now_rfc3339() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@pytest.fixture(autouse=True)
+def rate_counters_cleared() -> None:
+    """Each test starts with fresh /beckn/ rate counters (they live in this process's memory
+    without Redis): a test's refusals never spend the next one's quota."""
+    guards.rate_counters().clear()
 
 
 @pytest.fixture

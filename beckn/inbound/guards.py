@@ -74,6 +74,11 @@ def _not_a_number(name: str) -> float:
 def json_parse(raw: bytes) -> dict:
     """The JSON object of a body: UTF-8, finite numbers, at most BECKN_MAX_JSON_DEPTH levels of
     objects and arrays, and no text that cannot be stored (NUL, lone surrogates)."""
+    max_depth = settings.BECKN_MAX_JSON_DEPTH
+    if not _nesting_within(raw, max_depth):
+        # Refused before parsing: a RecursionError in the parser would be caught, but it can
+        # leave the interpreter's recursion bookkeeping off (CPython 3.11's ast afterwards).
+        raise BodyRefused(f"The body is nested deeper than {max_depth} levels.")
     try:
         body = json.loads(raw, parse_float=_finite, parse_constant=_not_a_number)
     except RecursionError:
@@ -82,8 +87,29 @@ def json_parse(raw: bytes) -> dict:
         raise BodyRefused("The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise BodyRefused("The body must be a JSON object with context and message.")
-    _check_tree(body, settings.BECKN_MAX_JSON_DEPTH)
+    _check_tree(body, max_depth)
     return body
+
+
+# A JSON string (skipped whole, escapes included) or one bracket; nothing else is looked at.
+_STRUCTURE = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]')
+
+
+def _nesting_within(raw: bytes, max_depth: int) -> bool:
+    """Whether the arrays and objects of `raw` (as JSON text, valid or not) nest at most
+    `max_depth` deep: brackets inside strings do not count."""
+    if raw.count(b"[") + raw.count(b"{") <= max_depth:
+        return True
+    depth = 0
+    for match in _STRUCTURE.finditer(raw):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > max_depth:
+                return False
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return True
 
 
 def _check_tree(body: dict, max_depth: int) -> None:
