@@ -267,7 +267,8 @@ def test_the_command_adds_a_member_who_chooses_their_password_by_e_mail(
     (message,) = mail.outbox
     assert message.to == ["maria.lopez@example.com"]
     choose_password(client, message, "sun-rise-42-panels")
-    assert client.login(username="maria.lopez@example.com", password="sun-rise-42-panels")
+    credentials = {"username": "maria.lopez@example.com", "password": "sun-rise-42-panels"}
+    assert client.post("/accounts/login/", credentials).status_code == 302
     assert client.get("/installer/").status_code == 200
 
     with pytest.raises(CommandError, match="another installer"):
