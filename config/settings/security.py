@@ -29,9 +29,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# web.security.PermissionsPolicyMiddleware: no page needs any of these.
+# web.security.PermissionsPolicyMiddleware: no page needs these, but "use my location" (discover).
 PERMISSIONS_POLICY = (
-    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
 )
 
@@ -78,6 +78,10 @@ MAIL_REQUESTS_PER_IP_PER_HOUR = env.int("MAIL_REQUESTS_PER_IP_PER_HOUR", default
 # /admin/ (devices are added in the admin, "TOTP devices").
 OTP_ENABLED = env.bool("OTP_ENABLED", default=True)
 OTP_TOTP_ISSUER = "Sunbeckn"
+
+# --- Uploads ------------------------------------------------------------------------------------
+# The most pixels an uploaded image may have (well below Pillow's decompression-bomb limit).
+DOCUMENTS_MAX_IMAGE_PIXELS = env.int("DOCUMENTS_MAX_IMAGE_PIXELS", default=40_000_000)
 
 # --- Tracking links ----------------------------------------------------------------------------
 # A tracking link stops working this many days after its order is completed or cancelled.
