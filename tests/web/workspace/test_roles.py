@@ -187,8 +187,10 @@ def test_documents_open_for_the_installers_own_members_only(
     client.force_login(company[Role.DISPATCHER])
     preview = client.get(url, {"inline": "1"})
     assert preview.status_code == 200
-    assert preview["Content-Disposition"].startswith("inline")
+    # A PDF's preview is a download (issue 24), sandboxed like every file.
+    assert preview["Content-Disposition"].startswith("attachment")
     assert preview["X-Content-Type-Options"] == "nosniff"
+    assert preview["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert client.get(url)["Content-Disposition"].startswith("attachment")
     assert client.get(f"/documents/installer/files/{theirs.pk}").status_code == 404
 
