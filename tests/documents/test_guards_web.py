@@ -10,8 +10,14 @@ from documents import services
 from documents.errors import IllegalReview
 from documents.models import Document
 from orders.models import Order
-from tests.documents.factories import form_data, multipart, order_token
-from tests.web.workspace.helpers import Role, htmx, installer, member, order_with_documents
+from tests.web.workspace.helpers import (
+    Role,
+    documents_form_send,
+    htmx,
+    installer,
+    member,
+    order_with_documents,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +37,7 @@ def superseded() -> tuple[Order, Document]:
         reason="Blurred",
     )
     item = order.items.get().item
-    body, content_type = multipart({"token": order_token(order, item), **form_data(item)})
-    answer = Client().post(
-        f"/documents/forms/{order.provider.external_id}/{item.external_id}",
-        data=body,
-        content_type=content_type,
-        headers={"Accept": "application/json"},
-    )
-    assert answer.status_code == 200, answer.content
+    documents_form_send(order, item)
     first.refresh_from_db()
     assert not first.is_current
     assert Document.objects.filter(order=order, is_current=True).exclude(pk=first.pk).exists()
