@@ -4,6 +4,7 @@ of the pages that show personal data."""
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,6 +37,12 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+def session_activity_start(sender: Any, request: HttpRequest, **kwargs: Any) -> None:
+    """On signing in (user_logged_in): the session's last activity is now."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN_KEY] = int(time.time())
 
 
 class SessionIdleTimeoutMiddleware:
