@@ -16,6 +16,7 @@ and an image of more than DOCUMENTS_MAX_IMAGE_PIXELS pixels.
 import hashlib
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 
 import filetype
@@ -230,12 +231,15 @@ def _image_problem(upload: UploadedFile, content_type: str, size: int) -> str:
         return TRAILING_DATA
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            width, height = image.size
-            if width * height > settings.DOCUMENTS_MAX_IMAGE_PIXELS:
-                return "The image is too large in pixels; please send a smaller picture."
-            image.verify()
-    except Image.DecompressionBombError:
+        with warnings.catch_warnings():
+            # Pillow's warning of a likely bomb is a refusal here, not a line in the log.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                width, height = image.size
+                if width * height > settings.DOCUMENTS_MAX_IMAGE_PIXELS:
+                    return "The image is too large in pixels; please send a smaller picture."
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return "The image is too large in pixels; please send a smaller picture."
     except Exception:  # Pillow reports a broken image with many exception types
         return "The image is damaged and cannot be read; please take or export it again."
