@@ -373,10 +373,6 @@ def certificate_by_number(number: str) -> Certificate | None:
     return Certificate.objects.select_related("order").filter(number=number.strip()).first()
 
 
-def homeowner_document_url(order: Order, document: Document) -> str:
-    return reverse("documents:order_document", args=[order.tracking_token, document.pk])
-
-
 def certificate_urls(certificate: Certificate) -> tuple[str, str]:
     """The certificate's PDF (for the homeowner: by the order's tracking token) and its public
     verification page, both absolute."""

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+
+from web.security import session_activity_start
 
 
 class WebConfig(AppConfig):
@@ -7,3 +10,7 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Web pages"
+
+    def ready(self) -> None:
+        # Signing in starts the idle clock (web.security.SessionIdleTimeoutMiddleware).
+        user_logged_in.connect(session_activity_start, dispatch_uid="web.session_activity_start")

@@ -1,6 +1,11 @@
 """Files of the private documents storage (never served by a public URL), answered by the pages
 that have checked who asks: the homeowner's (web/homeowner/documents.py) and the installer's
-(web/workspace/documents.py)."""
+(web/workspace/documents.py).
+
+Every file goes with `Content-Security-Policy: sandbox; default-src 'none'` and nosniff: even a
+file that got past the upload checks runs nothing, loads nothing and is never taken for a page.
+Files are downloads (attachments); only an uploaded image may be shown inline, as the
+installer's preview."""
 
 import logging
 from typing import Any
@@ -13,6 +18,8 @@ from documents.storage import documents_storage
 
 logger = logging.getLogger(__name__)
 
+SANDBOX_POLICY = "sandbox; default-src 'none'"
+
 
 def _file_response(
     storage: Storage, name: str, *, content_type: str, filename: str, attachment: bool
@@ -22,21 +29,24 @@ def _file_response(
     except (FileNotFoundError, OSError):
         logger.error("Stored file %s is missing", name)
         raise Http404("No such file.") from None
-    return FileResponse(
+    response = FileResponse(
         handle, content_type=content_type, as_attachment=attachment, filename=filename
     )
+    response["Content-Security-Policy"] = SANDBOX_POLICY
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def document_response(document: Any, *, inline: bool = False) -> FileResponse:
-    """The file, as a download, or `inline` (the installer's preview: uploads are PDF, JPEG
-    or PNG by their content, served with their own type and nosniff)."""
+    """The file, as a download; an image asked for `inline` (the installer's preview) is
+    shown in the browser, sandboxed. A PDF is always a download."""
     extension = document.file.name.rsplit(".", 1)[-1]
     return _file_response(
         documents_storage(),
         document.file.name,
         content_type=document.content_type,
         filename=f"{document.document_type.code}.{extension}",
-        attachment=not inline,
+        attachment=not (inline and document.content_type.startswith("image/")),
     )
 
 
@@ -46,5 +56,5 @@ def issued_response(issued: Certificate | Invoice, kind: str) -> FileResponse:
         issued.pdf.name,
         content_type="application/pdf",
         filename=f"{kind}-{issued.number}.pdf",
-        attachment=False,
+        attachment=True,
     )

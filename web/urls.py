@@ -7,7 +7,7 @@ the gateways' webhook). config/urls.py includes this."""
 from django.urls import include, path
 
 from web import test_gateway
-from web.accounts import account_home, sign_in
+from web.accounts import account_home, password_reset, sign_in
 from web.homeowner import payment
 from web.homeowner import urls as homeowner
 from web.workspace import urls as workspace
@@ -33,6 +33,7 @@ urlpatterns = [
         include((homeowner.documents_urlpatterns + workspace.documents_urlpatterns, "documents")),
     ),
     path("accounts/login/", sign_in, name="login"),
+    path("accounts/password_reset/", password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/home", account_home, name="account-home"),
     path("installer/", include("web.workspace.urls")),

@@ -10,7 +10,7 @@ SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_apps.SecondFactorAdminConfig",  # django.contrib.admin with a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -18,6 +18,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Security (config/settings/security.py): sign-in lockout, the admin's TOTP, the CSP header.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
     "catalog",
     "orders",
     "ratings",
@@ -37,8 +42,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "web.security.SessionIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "web.security.PermissionsPolicyMiddleware",
+    "web.security.PrivatePagesMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with web.throttling's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = env.str("DJANGO_ROOT_URLCONF", default="config.urls")
@@ -134,3 +146,4 @@ from config.settings.celery import *  # noqa: E402, F403
 from config.settings.documents import *  # noqa: E402, F403
 from config.settings.observability import *  # noqa: E402, F403
 from config.settings.payments import *  # noqa: E402, F403
+from config.settings.security import *  # noqa: E402, F403

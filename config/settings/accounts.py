@@ -10,4 +10,5 @@ LOGOUT_REDIRECT_URL = "/"
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sunbeckn <no-reply@sunbeckn.local>")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
-AUTHENTICATION_BACKENDS = ["config.auth.EmailBackend"]
+# django-axes' backend first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "config.auth.EmailBackend"]

@@ -79,6 +79,9 @@ from orders.selectors.buyer import (
     order_by_tracking_token as order_by_tracking_token,
 )
 from orders.selectors.buyer import (
+    order_closed_at as order_closed_at,
+)
+from orders.selectors.buyer import (
     order_detail as order_detail,
 )
 from orders.selectors.buyer import (

@@ -1,10 +1,12 @@
 """Orders as their buyer sees them: a buyer app (by its bap_id) or a homeowner (by their account),
 and an order read afresh as a write left it."""
 
+from datetime import datetime
+
 from django.db.models import QuerySet
 
 from orders.errors import OrderNotFound
-from orders.models import Order, OrderEvent
+from orders.models import CLOSED_STATUSES, Order, OrderEvent
 
 
 def _orders() -> QuerySet[Order]:
@@ -36,6 +38,22 @@ def order_for_buyer(*, installation_request_id: str, channel: str, buyer_referen
 
 def order_by_tracking_token(token: str) -> Order | None:
     return _orders().filter(tracking_token=token).first()
+
+
+def order_closed_at(order: Order) -> datetime | None:
+    """When the order was completed, cancelled or failed (its last change of status to one of
+    those); None while it is open."""
+    if order.status not in CLOSED_STATUSES:
+        return None
+    closing = (
+        OrderEvent.objects.filter(
+            order=order, kind=OrderEvent.Kind.STATUS, to_value__in=CLOSED_STATUSES
+        )
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return closing or order.updated_at
 
 
 def order_detail(order_id: int) -> Order:

@@ -106,7 +106,11 @@ def test_the_verification_page_confirms_a_genuine_number_only(client: Client) ->
 
     assert genuine.status_code == 200 and typed.status_code == 200
     html = genuine.content.decode()
-    assert "Genuine" in html and "Emily Tran" in html and certificate.sha256 in html
+    assert "Genuine" in html and certificate.sha256 in html
+    assert certificate.installer_name in html and certificate.system in html
+    # What verifies the certificate, not who lives where (issue 24).
+    street = certificate.site_address.split(",")[0]
+    assert certificate.homeowner_name not in html and street not in html
     assert made_up.status_code == 404
     assert "Not found" in made_up.content.decode() and "Emily" not in made_up.content.decode()
 
@@ -179,17 +183,25 @@ def staff(permission: str | None) -> User:
     return user
 
 
-def test_the_homeowner_and_the_installer_can_download_a_document(
+def test_the_installer_downloads_a_document_the_tracking_link_does_not(
     client: Client, order_with_document: tuple[Order, Document]
 ) -> None:
     order, document = order_with_document
-    mine = client.get(f"/documents/orders/{order.tracking_token}/files/{document.pk}")
-    assert mine.status_code == 200
-    assert mine["Content-Disposition"] == 'attachment; filename="id_proof.pdf"'
-    assert "no-store" in mine["Cache-Control"]
+    # The tracking link (given to buyer apps) never serves the homeowner's ID proof.
+    by_link = client.get(f"/documents/orders/{order.tracking_token}/files/{document.pk}")
+    assert by_link.status_code == 404
+    assert "/files/" not in client.get(f"/track/{order.tracking_token}").content.decode()
 
     client.force_login(staff("view_document"))
-    assert client.get(f"/documents/installer/files/{document.pk}").status_code == 200
+    theirs = client.get(f"/documents/installer/files/{document.pk}")
+    assert theirs.status_code == 200
+    assert theirs["Content-Disposition"] == 'attachment; filename="id_proof.pdf"'
+    assert theirs["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert theirs["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in theirs["Cache-Control"]
+    # The preview of a PDF is a download too: no PDF is opened in the site's origin.
+    preview = client.get(f"/documents/installer/files/{document.pk}?inline=1")
+    assert preview["Content-Disposition"].startswith("attachment;")
 
 
 @pytest.mark.parametrize(

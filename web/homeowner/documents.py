@@ -35,8 +35,10 @@ from documents.forms import DETAIL_FIELDS, FORM_HEADINGS, FORM_TITLE
 from documents.tokens import FormScope, TokenRefused, scope_of
 from documents.uploads import request_size_problem
 from orders.actors import actor_for_form
+from orders.selectors import order_by_tracking_token
 from web.downloads import document_response, issued_response
 from web.homeowner.document_forms import SubmissionForm
+from web.homeowner.tracking import tracking_link_expired, tracking_link_expired_page
 
 
 def _bearer(request: HttpRequest) -> str:
@@ -201,7 +203,8 @@ def _submit(
 @never_cache
 @require_GET
 def order_document(request: HttpRequest, tracking_token: str, document_id: uuid.UUID) -> Any:
-    """A document of an order, for the homeowner holding the order's tracking link."""
+    """A document of an order, for its signed-in owner (web.homeowner.my_orders has checked who
+    asks): no URL serves uploaded documents by the tracking link alone."""
     document = selectors.document_for_homeowner(
         tracking_token=tracking_token, document_id=document_id
     )
@@ -210,22 +213,37 @@ def order_document(request: HttpRequest, tracking_token: str, document_id: uuid.
     return document_response(document)
 
 
-@never_cache
-@require_GET
-def order_certificate(request: HttpRequest, tracking_token: str) -> Any:
+def certificate_download(tracking_token: str) -> Any:
     certificate = selectors.certificate_for_homeowner(tracking_token=tracking_token)
     if certificate is None:
         raise Http404("No certificate for this order.")
     return issued_response(certificate, "installation-certificate")
 
 
-@never_cache
-@require_GET
-def order_invoice(request: HttpRequest, tracking_token: str) -> Any:
+def invoice_download(tracking_token: str) -> Any:
     invoice = selectors.invoice_for_homeowner(tracking_token=tracking_token)
     if invoice is None:
         raise Http404("No invoice for this order.")
     return issued_response(invoice, "invoice")
+
+
+def _expired_link_page(request: HttpRequest, tracking_token: str) -> HttpResponse | None:
+    order = order_by_tracking_token(tracking_token)
+    return tracking_link_expired_page(request) if order and tracking_link_expired(order) else None
+
+
+@never_cache
+@require_GET
+def order_certificate(request: HttpRequest, tracking_token: str) -> Any:
+    """The certificate, by the order's tracking link (while the link lives)."""
+    return _expired_link_page(request, tracking_token) or certificate_download(tracking_token)
+
+
+@never_cache
+@require_GET
+def order_invoice(request: HttpRequest, tracking_token: str) -> Any:
+    """The invoice, by the order's tracking link (while the link lives)."""
+    return _expired_link_page(request, tracking_token) or invoice_download(tracking_token)
 
 
 # --- Public certificate check --------------------------------------------------------------------
@@ -240,9 +258,18 @@ def certificate_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "documents/certificate.html", {"number": "", "certificate": None})
 
 
+def locality(site_address: str) -> str:
+    """The town of an address written "street, town[, region postcode]", without the street
+    and postcode; '' when the address has no part but the street."""
+    parts = [part.strip() for part in site_address.split(",")][1:]
+    words = (" ".join(w for w in part.split() if not any(c.isdigit() for c in w)) for part in parts)
+    return ", ".join(word for word in words if word)
+
+
 @require_GET
 def certificate(request: HttpRequest, number: str) -> HttpResponse:
-    """Whether a certificate number is genuine, and what that certificate states."""
+    """Whether a certificate number is genuine, and what verifies it (number, installer, date,
+    system, town): never the homeowner's name or street, which anyone could look up here."""
     found = selectors.certificate_by_number(number[:40])
     return render(
         request,
@@ -250,6 +277,7 @@ def certificate(request: HttpRequest, number: str) -> HttpResponse:
         {
             "number": number[:40],
             "certificate": found,
+            "locality": locality(found.site_address) if found else "",
             "lookup_url": reverse("documents:certificate_lookup"),
         },
         status=200 if found else 404,

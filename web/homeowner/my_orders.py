@@ -216,14 +216,14 @@ def order_document(
 @require_GET
 def order_certificate(request: HttpRequest, installation_request_id: str) -> Any:
     order = _own_order(request, installation_request_id)
-    return document_pages.order_certificate(request, order.tracking_token)
+    return document_pages.certificate_download(order.tracking_token)
 
 
 @login_required
 @require_GET
 def order_invoice(request: HttpRequest, installation_request_id: str) -> Any:
     order = _own_order(request, installation_request_id)
-    return document_pages.order_invoice(request, order.tracking_token)
+    return document_pages.invoice_download(order.tracking_token)
 
 
 @login_required

@@ -81,11 +81,6 @@ catalog_urlpatterns = [
 documents_urlpatterns = [
     path("forms/<str:provider_id>/<str:item_id>", documents.form, name="form"),
     path(
-        "orders/<str:tracking_token>/files/<uuid:document_id>",
-        documents.order_document,
-        name="order_document",
-    ),
-    path(
         "orders/<str:tracking_token>/certificate.pdf",
         documents.order_certificate,
         name="order_certificate",

@@ -13,15 +13,9 @@ register = template.Library()
 @register.inclusion_tag("documents/_order_documents.html")
 def order_documents_section(order: Order) -> dict[str, Any]:
     documents = selectors.order_documents(order)
-    rows = [
-        {
-            "requirement": requirement,
-            "url": selectors.homeowner_document_url(order, requirement.document)
-            if requirement.document
-            else "",
-        }
-        for requirement in documents.requirements
-    ]
+    # What each required document's review says, without the file: a tracking link (given
+    # to buyer apps, forwarded in mails) never downloads a homeowner's ID proof or bills.
+    rows = [{"requirement": requirement} for requirement in documents.requirements]
     certificate_pdf = verification_url = invoice_pdf = ""
     if documents.certificate:
         certificate_pdf, verification_url = selectors.certificate_urls(documents.certificate)

@@ -35,9 +35,26 @@ def signed_in_email(client: Client) -> str:
     return page.context["user"].email
 
 
-def test_signing_up_creates_the_account_signs_in_and_goes_on(browser: Client) -> None:
+def sign_up(client: Client, data: dict[str, str]) -> str:
+    """Sign up; returns the body of the e-mail sent (the page never says more)."""
+    mail.outbox.clear()
+    response = client.post(reverse(SIGNUP), data)
+    assert response.status_code == 200
+    assert "Check your email" in response.content.decode()
+    (message,) = mail.outbox
+    assert message.to == [data["email"].lower()]
+    return message.body
+
+
+def test_signing_up_mails_a_link_that_creates_the_account_signs_in_and_goes_on(
+    browser: Client,
+) -> None:
     next_url = reverse("orders:my-orders")
-    response = browser.post(reverse(SIGNUP), {**GOOD, "next": next_url})
+    body = sign_up(browser, {**GOOD, "next": next_url})
+    assert not get_user_model().objects.exists()  # not before the address is confirmed
+    link = re.search(r"https?://\S+/accounts/email-link/\S+/", body).group(0)
+
+    response = browser.post(path_of(link))
 
     assert response.status_code == 302
     assert response["Location"] == next_url
@@ -53,12 +70,14 @@ def test_signing_up_creates_the_account_signs_in_and_goes_on(browser: Client) ->
         ).status_code
         == 302
     )
+    assert browser.post(path_of(link)).status_code == 400  # once
 
 
 def test_signing_up_ignores_a_next_page_on_another_site(browser: Client) -> None:
-    response = browser.post(reverse(SIGNUP), {**GOOD, "next": "https://evil.example/"})
+    body = sign_up(browser, {**GOOD, "next": "https://evil.example/"})
+    link = re.search(r"https?://\S+/accounts/email-link/\S+/", body).group(0)
 
-    assert response["Location"] == reverse("orders:my-orders")
+    assert browser.post(path_of(link))["Location"] == reverse("account-home")
 
 
 @pytest.mark.parametrize(
@@ -84,14 +103,28 @@ def test_each_sign_up_error_is_shown_on_its_field(
     assert not get_user_model().objects.exists()
 
 
-def test_an_address_with_an_account_cannot_sign_up_again(browser: Client) -> None:
-    get_user_model().objects.create_user("emily.tran@example.com", "emily.tran@example.com")
+def pages(response: Any) -> list[str]:
+    return [template.name for template in response.templates if template.name.endswith(".html")]
 
-    response = browser.post(reverse(SIGNUP), GOOD)
 
-    assert response.status_code == 400
-    assert "exists already" in response.context["form"].errors["email"][0]
+def test_signing_up_with_an_address_that_has_an_account_says_nothing_of_it(
+    browser: Client,
+) -> None:
+    owner = get_user_model().objects.create_user(
+        "emily.tran@example.com", "emily.tran@example.com", "the-owners-password-1"
+    )
+    new = browser.post(reverse(SIGNUP), {**GOOD, "email": "someone.new@example.com"})
+
+    body = sign_up(browser, GOOD)
+
+    page = browser.post(reverse(SIGNUP), GOOD)  # the same page as for a new address
+    assert (page.status_code, pages(page)) == (new.status_code, pages(new))
+    assert "Check your email" in page.content.decode()
+    assert "tried to create a Sunbeckn account" in body
+    assert "/accounts/password_reset/" in body and "/accounts/email-link/" not in body
     assert get_user_model().objects.count() == 1
+    owner.refresh_from_db()
+    assert owner.check_password("the-owners-password-1")  # unchanged
 
 
 # --- The e-mail link ------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from PIL import Image
 from reportlab.pdfgen import canvas
 
@@ -106,6 +107,11 @@ def test_emily_orders_follows_and_rates_her_installation(
     page.get_by_label("Password again").fill("sunny-rooftop-2kW")
     screenshot("04-sign-up")
     page.get_by_role("button", name="Create my account").click()
+    # The account is made when she follows the link mailed to her (issue 24).
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    link = re.search(r"https?://\S+(/accounts/email-link/\S+/)", mail.outbox[-1].body)
+    page.goto(link.group(1))
+    page.get_by_role("button", name="Sign in").click()
 
     # 4. Her details and the site survey she prefers.
     expect(page.get_by_role("heading", name="Your details")).to_be_visible()

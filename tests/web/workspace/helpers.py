@@ -83,16 +83,21 @@ def order_with_documents(provider: Provider, *codes: str, **fields: Any) -> Orde
         survey_end=survey + timedelta(hours=2),
         **fields,
     )
+    documents_form_send(order, item)
+    assert Document.objects.filter(order=order).count() == len(codes or (1, 2))
+    return order
+
+
+def documents_form_send(order: Order, item: Any) -> None:
+    """The homeowner sends the document form of `item` for `order` (a file per document)."""
     body, content_type = multipart({"token": order_token(order, item), **form_data(item)})
     answer = Client().post(
-        f"/documents/forms/{provider.external_id}/{item.external_id}",
+        f"/documents/forms/{order.provider.external_id}/{item.external_id}",
         data=body,
         content_type=content_type,
         headers={"Accept": "application/json"},
     )
     assert answer.status_code == 200, answer.content
-    assert Document.objects.filter(order=order).count() == len(codes or (1, 2))
-    return order
 
 
 def link_to_bap(order: Order, bap_id: str, bap_uri: str) -> OrderLink:

@@ -187,8 +187,10 @@ def test_documents_open_for_the_installers_own_members_only(
     client.force_login(company[Role.DISPATCHER])
     preview = client.get(url, {"inline": "1"})
     assert preview.status_code == 200
-    assert preview["Content-Disposition"].startswith("inline")
+    # A PDF's preview is a download (issue 24), sandboxed like every file.
+    assert preview["Content-Disposition"].startswith("attachment")
     assert preview["X-Content-Type-Options"] == "nosniff"
+    assert preview["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert client.get(url)["Content-Disposition"].startswith("attachment")
     assert client.get(f"/documents/installer/files/{theirs.pk}").status_code == 404
 
@@ -267,7 +269,8 @@ def test_the_command_adds_a_member_who_chooses_their_password_by_e_mail(
     (message,) = mail.outbox
     assert message.to == ["maria.lopez@example.com"]
     choose_password(client, message, "sun-rise-42-panels")
-    assert client.login(username="maria.lopez@example.com", password="sun-rise-42-panels")
+    credentials = {"username": "maria.lopez@example.com", "password": "sun-rise-42-panels"}
+    assert client.post("/accounts/login/", credentials).status_code == 302
     assert client.get("/installer/").status_code == 200
 
     with pytest.raises(CommandError, match="another installer"):

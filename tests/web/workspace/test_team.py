@@ -70,7 +70,8 @@ def test_owner_adds_a_dispatcher_who_chooses_a_password_and_signs_in(
     assert done.status_code == 302
 
     signed_in = Client()
-    assert signed_in.login(username="dana@example.com", password="sun-and-panels-42")
+    credentials = {"username": "dana@example.com", "password": "sun-and-panels-42"}
+    assert signed_in.post("/accounts/login/", credentials).status_code == 302
     assert signed_in.get(reverse("workspace:technicians")).status_code == 200
     assert signed_in.get(reverse("workspace:team")).status_code == 403  # owners only
 
