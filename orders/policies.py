@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from catalog.taxonomy import InstallationPhase, InstallationStatus, InstallationType, TechnicianType
-from orders.models import PaymentTerms
+from orders.models import Order, PaymentTerms
 
 # Reasons a buyer may give for cancelling, by id.
 CANCELLATION_REASONS: dict[str, str] = {
@@ -65,6 +65,41 @@ def slot_problem(slot: Slot, now: datetime | None = None) -> str:
         return f"The appointment must start at least {MIN_NOTICE} from now."
     if slot.end - slot.start > timedelta(hours=MAX_APPOINTMENT_HOURS):
         return f"An appointment lasts at most {MAX_APPOINTMENT_HOURS} hours."
+    return ""
+
+
+def _when(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%a %d %b %Y, %H:%M} ({local.tzname()})"
+
+
+def advance_problem(order: Order, now: datetime | None = None) -> str:
+    """Why the installation cannot move to its next phase yet because of its appointments
+    ('' when the appointments allow it): the site survey cannot be left before it starts, the
+    installation phase cannot begin with no installation booked, nor before it starts."""
+    now = now or timezone.now()
+    if order.status != InstallationStatus.IN_PROGRESS:
+        return ""
+    if order.phase == InstallationPhase.SITE_SURVEY:
+        if order.survey_start is None:
+            return "The site survey is not booked yet."
+        if now < order.survey_start:
+            return f"The site survey has not started yet: it starts {_when(order.survey_start)}."
+    if order.phase == InstallationPhase.PREPARATION and order.installation_start is None:
+        return "Book the installation first: the installation phase needs its appointment."
+    if order.phase == InstallationPhase.PREPARATION and now < order.installation_start:
+        return f"The installation has not started yet: it starts {_when(order.installation_start)}."
+    return ""
+
+
+def complete_problem(order: Order, now: datetime | None = None) -> str:
+    """Why the installation cannot be completed yet because of its appointment ('' when it
+    can): it must have been booked and have started."""
+    now = now or timezone.now()
+    if order.installation_start is None:
+        return "No installation was booked: book it before completing the order."
+    if now < order.installation_start:
+        return f"The installation has not started yet: it starts {_when(order.installation_start)}."
     return ""
 
 

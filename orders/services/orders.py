@@ -23,6 +23,7 @@ from orders.errors import (
     CancellationNotPossible,
     IllegalTransition,
     InvalidCancellationReason,
+    JourneyOutOfOrder,
     PaymentNotSupported,
     QuoteChanged,
     UpdateNotPossible,
@@ -163,6 +164,8 @@ def order_phase_advance(*, order: Order, actor: str, reason: str = "") -> Order:
                 "The installation cannot move past the site survey before every required "
                 f"document is verified (documentation is {order.documentation_status.lower()})."
             )
+        if problem := policies.advance_problem(order):
+            raise JourneyOutOfOrder(problem)
         previous = order.phase
         order.phase = PHASES[PHASES.index(previous) + 1]
         changes.add(OrderEvent.Kind.PHASE, previous, order.phase)
@@ -203,6 +206,8 @@ def order_complete(*, order: Order, actor: str, reason: str = "") -> Order:
         raise IllegalTransition("Only a commissioned installation can be completed.")
     if order.safety_status not in (SafetyStatus.VERIFIED, SafetyStatus.RESOLVED):
         raise IllegalTransition("Safety must be verified (or its issues resolved) first.")
+    if problem := policies.complete_problem(order):
+        raise JourneyOutOfOrder(problem)
     changes = OrderChanges(order, actor, reason)
     changes.add(OrderEvent.Kind.STATUS, order.status, InstallationStatus.COMPLETED)
     order.status = InstallationStatus.COMPLETED

@@ -200,6 +200,7 @@ def _detail_context(
         "events": list(order.events.all()),
         "steps": _phase_steps(order),
         "next_step": _next_step(order),
+        "next_step_blocked": policies.advance_problem(order),
         "can_record_safety": order.status == InstallationStatus.IN_PROGRESS,
         "outcome": outcome,
         "panel": panel,
@@ -241,6 +242,7 @@ def _detail_context(
             quote=charge_breakup([(line.item.name, line.price) for line in lines]),
             can_complete=order.status == InstallationStatus.IN_PROGRESS
             and order.phase == PHASES[-1],
+            complete_blocked=policies.complete_problem(order),
             can_take_payment=order.payment_status != PaymentStatus.PAID
             and order.status != InstallationStatus.CANCELLED,
             suggested_type=suggested_type,

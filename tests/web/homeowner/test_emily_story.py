@@ -24,7 +24,7 @@ from documents.models import Document
 from orders import services
 from orders.models import Order, PaymentTerms
 from ratings.models import Rating
-from tests.orders.factories import TechnicianFactory
+from tests.orders.factories import TechnicianFactory, appointments_passed
 from tests.web.homeowner.helpers import INSTALLER
 
 pytestmark = [
@@ -167,7 +167,8 @@ def test_emily_orders_follows_and_rates_her_installation(
     expect(page.locator("[data-field=technician]")).to_contain_text("Marcus Lee", timeout=LIVE)
     screenshot("10-technician")
 
-    # 9. Every phase, one after the other.
+    # 9. Every phase, one after the other, once the appointments have come.
+    order = appointments_passed(order)
     phase = page.locator("[data-field=phase]")
     for number, label in enumerate(
         ["Site survey", "Preparation", "Installation", "Testing", "Commissioning"], start=11

@@ -32,6 +32,7 @@ from orders.models import Order, OrderEvent, PaymentCollector, PaymentTerms
 from ratings.models import Rating
 from tests.conftest import DATA as BECKN_DATA
 from tests.documents.factories import exe_bytes, pdf_bytes
+from tests.orders.factories import appointments_passed
 from tests.web.homeowner.helpers import (
     INSTALLER,
     complete,
@@ -488,6 +489,7 @@ def test_a_cancellation_without_a_reason_shows_the_error(emily: Client, order: O
 
 def in_installation(order: Order) -> Order:
     verify_documents(order)
+    order = appointments_passed(order)
     services.order_phase_advance(order=order, actor=INSTALLER)
     services.order_phase_advance(order=order, actor=INSTALLER)
     services.order_phase_advance(order=order, actor=INSTALLER)
