@@ -82,7 +82,7 @@ def _completed_on(order: Order) -> date:
         .order_by("-created_at")
         .first()
     )
-    return timezone.localdate(completion.created_at if completion else timezone.now())
+    return timezone.localdate(completion.created_at if completion else timezone.now(), order.zone)
 
 
 def certificate_issue(*, order: Order) -> Certificate:
@@ -109,10 +109,14 @@ def certificate_issue(*, order: Order) -> Certificate:
             ),
             installation_request_id=order.installation_request_id,
             system=system,
-            ordered_on=timezone.localdate(order.created_at),
-            survey_on=timezone.localdate(order.survey_start) if order.survey_start else None,
+            ordered_on=timezone.localdate(order.created_at, order.zone),
+            survey_on=(
+                timezone.localdate(order.survey_start, order.zone) if order.survey_start else None
+            ),
             installed_on=(
-                timezone.localdate(order.installation_start) if order.installation_start else None
+                timezone.localdate(order.installation_start, order.zone)
+                if order.installation_start
+                else None
             ),
             completed_on=completed_on,
             phases=_phases(order),

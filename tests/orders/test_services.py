@@ -45,7 +45,10 @@ def test_placing_an_order_books_a_survey_and_starts_the_timeline() -> None:
     assert order.installation_request_id.startswith("IR-")
     assert (order.status, order.scheduling_status) == ("SCHEDULED", "CONFIRMED")
     assert order.total == Decimal("12000")
-    assert order.survey_start == default_survey_slot().start
+    # The site survey is at 10:00 in the site's zone (the installer's place's), not the server's.
+    assert order.site_time_zone == "America/Los_Angeles"
+    assert order.survey_start == default_survey_slot(zone=order.zone).start
+    assert f"{order.survey_start.astimezone(order.zone):%H:%M}" == "10:00"
     assert [(e.kind, e.actor) for e in order.events.all()] == [
         ("CREATED", "user:1"),
         ("SCHEDULE", "user:1"),

@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
+from catalog import zones
 from catalog.models import ProviderMember
 from catalog.taxonomy import (
     InstallationPhase,
@@ -159,11 +159,12 @@ def _availability_context(
     return {
         "order": order,
         "availability_day": day,
-        "availability_slots": policies.day_slots(day, hours),
+        "availability_slots": policies.day_slots(day, hours, order.zone),
         "availability": selectors.technician_availability(
             provider_id=order.provider_id,
             day=day,
             hours=hours,
+            zone=order.zone,
             technician_type=technician_type,
             exclude_order_id=order.pk,
         ),
@@ -383,7 +384,7 @@ def order_note(request: HttpRequest, order: Order) -> Outcome:
 @order_action("orders.change_order", panel="schedule", dispatch_only=True)
 def order_schedule(request: HttpRequest, order: Order) -> Outcome:
     form = _valid(ScheduleForm(request.POST))
-    slot = form.slot()
+    slot = form.slot(order.zone)
     appointment = Appointment(form.cleaned_data["appointment"])
     services.order_schedule(
         order=order,
@@ -392,8 +393,8 @@ def order_schedule(request: HttpRequest, order: Order) -> Outcome:
         actor=actor(request),
         reason=form.cleaned_data["reason"],
     )
-    start = timezone.localtime(slot.start)
-    return Outcome(notice=f"{appointment.label} booked on {start:%a %d %b %Y, %H:%M}.")
+    when = zones.moment_in_words(slot.start, order.site_time_zone)
+    return Outcome(notice=f"{appointment.label} booked on {when}.")
 
 
 @order_action("orders.change_order", panel="technician", dispatch_only=True)

@@ -146,10 +146,16 @@ def test_emily_orders_follows_and_rates_her_installation(
     order = Order.objects.get(installation_request_id=ir)
     assert order.channel == Order.Channel.WEB
     assert order.payment_terms == PaymentTerms.ON_FULFILLMENT
-    assert f"{order.survey_start:%H:%M}" == "13:00"
+    # 13:00 in San Francisco, where the site is (not the server's UTC), shown with its zone.
+    assert order.site_time_zone == "America/Los_Angeles"
+    assert f"{order.survey_start.astimezone(order.zone):%H:%M}" == "13:00"
+    expect(page.locator("[data-field=survey]")).to_contain_text("13:00\u201315:00 PST")
+    expect(page.locator("[data-field=tracking-link]")).to_contain_text(
+        f"/track/{order.tracking_token}"
+    )
     status = page.locator("[data-field=status]")
     expect(status).to_have_text("Scheduled")
-    expect(page.locator("[data-field=documentation]")).to_have_text("Completed")
+    expect(page.locator("[data-field=documentation]")).to_have_text("Submitted, awaiting review")
     screenshot("08-order-placed")
 
     # 7. The installer verifies her documents; the page follows by itself.

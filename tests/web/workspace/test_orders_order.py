@@ -222,8 +222,8 @@ def test_a_technician_is_never_booked_twice(client: Client) -> None:
     overlapping = busy_at + timedelta(hours=3)
     html = act(client, order, "schedule", appointment="INSTALLATION", **window(overlapping))
     assert alert(html) == (
-        f"David C is booked then: the installation of {other.installation_request_id} on "
-        f"{timezone.localtime(busy_at):%Y-%m-%d} from 10:00 to 14:00."
+        f"David C is booked then: the installation of {other.installation_request_id}, "
+        f"{busy_at:%a} {busy_at.day} {busy_at:%b %Y}, 10:00\u201314:00 UTC."
     )
     order.refresh_from_db()
     assert order.installation_start is None
