@@ -239,6 +239,7 @@ def _detail_context(
             ],
             certificate=certificate,
             invoice=invoice,
+            emails=list(order.emails.all()),
             schedulable=schedulable,
             quote=charge_breakup([(line.item.name, line.price) for line in lines]),
             can_complete=order.status == InstallationStatus.IN_PROGRESS
