@@ -288,6 +288,12 @@ class ProviderMember(models.Model):
     )
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(max_length=12, choices=Role.choices)
+    emails_new_orders = models.BooleanField(
+        default=False, help_text="E-mail them each new order of the installer."
+    )
+    emails_documents = models.BooleanField(
+        default=False, help_text="E-mail them when an order's documents wait for review."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

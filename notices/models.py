@@ -14,6 +14,9 @@ class OrderEmail(models.Model):
         TECHNICIAN = "TECHNICIAN", "Technician on the way"
         COMPLETED = "COMPLETED", "Installation completed"
         RECEIPT = "RECEIPT", "Payment receipt"
+        # To the installer's team members who chose them (ProviderMember.emails_*).
+        NEW_ORDER = "NEW_ORDER", "New order (to the installer)"
+        REVIEW = "REVIEW", "Documents to review (to the installer)"
 
     class Status(models.TextChoices):
         QUEUED = "QUEUED", "Queued"

@@ -19,6 +19,7 @@ def order_changed(sender: Any, order: Order, events: list[OrderEvent], **kwargs:
     for event in events:
         key = f"event:{event.pk}"
         if event.kind == OrderEvent.Kind.CREATED:
+            _tell_installer(order, Kind.NEW_ORDER, key)
             _queue(
                 order=order,
                 kind=Kind.PLACED,
@@ -39,6 +40,11 @@ def order_changed(sender: Any, order: Order, events: list[OrderEvent], **kwargs:
             _queue(order=order, kind=Kind.COMPLETED, key=f"completed:{order.pk}")
         elif (
             event.kind == OrderEvent.Kind.DOCUMENTS
+            and event.to_value == DocumentationStatus.COMPLETED
+        ):
+            _tell_installer(order, Kind.REVIEW, key)
+        elif (
+            event.kind == OrderEvent.Kind.DOCUMENTS
             and event.to_value
             in (
                 DocumentationStatus.PENDING,
@@ -49,12 +55,17 @@ def order_changed(sender: Any, order: Order, events: list[OrderEvent], **kwargs:
             _queue(order=order, kind=Kind.DOCUMENTS, key=key)
 
 
-def _queue(*, order: Order, kind: str, key: str, data: dict | None = None) -> None:
+def _queue(*, order: Order, kind: str, key: str, data: dict | None = None, to: str = "") -> None:
     """Record the e-mail (once per key) and send it once the change commits."""
-    email = services.order_email_record(order=order, kind=kind, key=key, data=data)
+    email = services.order_email_record(order=order, kind=kind, key=key, data=data, to=to)
     if email is not None:
         email_id = email.pk
         transaction.on_commit(lambda: tasks.order_email_send.delay(email_id), robust=True)
+
+
+def _tell_installer(order: Order, kind: str, key: str) -> None:
+    for address in services.members_who_want(order, kind):
+        _queue(order=order, kind=kind, key=f"{key}:{address}", to=address)
 
 
 def _placed(events: list[OrderEvent]) -> bool:

@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog import zones
-from catalog.taxonomy import InstallationStatus, VerificationStatus
+from catalog.models import ProviderMember
+from catalog.taxonomy import DocumentationStatus, InstallationStatus, VerificationStatus
 from catalog.templatetags.localise import money as money_in_words
 from documents import selectors as documents
 from notices import ics
@@ -34,6 +35,8 @@ SUBJECTS = {
     OrderEmail.Kind.TECHNICIAN: "Order {ir}: {technician} is your technician",
     OrderEmail.Kind.COMPLETED: "Your installation {ir} is completed",
     OrderEmail.Kind.RECEIPT: "Receipt: your payment for order {ir}",
+    OrderEmail.Kind.NEW_ORDER: "New order {ir}: {customer}",
+    OrderEmail.Kind.REVIEW: "Order {ir}: documents to review",
 }
 REMINDER_SALT = "notices.reminders.off"
 REDO = (VerificationStatus.NEEDS_REVISION, VerificationStatus.REJECTED)
@@ -47,12 +50,13 @@ def recipient_of(order: Order) -> str:
 
 
 def order_email_record(
-    *, order: Order, kind: str, key: str, data: dict | None = None
+    *, order: Order, kind: str, key: str, data: dict | None = None, to: str = ""
 ) -> OrderEmail | None:
     """Record an e-mail about `order`, once per `key`, to be sent after the commit (the caller
-    queues notices.tasks.order_email_send). None when the order has nobody to write to, or the
-    same e-mail was recorded before."""
-    recipient = recipient_of(order)
+    queues notices.tasks.order_email_send): to `to` (an installer's member), by default to the
+    homeowner. None when the order has nobody to write to, or the same e-mail was recorded
+    before."""
+    recipient = to or recipient_of(order)
     if not recipient:
         return None
     try:
@@ -113,6 +117,7 @@ def _context(email: OrderEmail) -> dict[str, Any]:
         "installation": order.installation_in_words(),
         "total": money_in_words(order.total, order.currency),
         "data": email.data,
+        "workspace_url": _absolute(reverse("workspace:order", args=[order.pk])),
     }
     which = email.data.get("appointment")
     if which and (appointment := _appointment(order, which)):
@@ -147,6 +152,8 @@ def _context(email: OrderEmail) -> dict[str, Any]:
 def _still_needed(email: OrderEmail, context: dict[str, Any]) -> bool:
     """Whether the e-mail still says something true when it is sent."""
     order = email.order
+    if email.kind == OrderEmail.Kind.REVIEW:
+        return order.documentation_status == DocumentationStatus.COMPLETED
     if email.kind == OrderEmail.Kind.REMINDER:
         open_ = order.status in policies.OPEN_STATUSES
         opted_out = ReminderOptOut.objects.filter(order=order).exists()
@@ -173,6 +180,7 @@ def order_email_message(email: OrderEmail) -> EmailMultiAlternatives | None:
         appointment=context.get("appointment", ""),
         when=context.get("when", ""),
         technician=getattr(context.get("technician"), "name", ""),
+        customer=email.order.customer_name,
     )
     template = f"emails/{email.kind.lower()}"
     message = EmailMultiAlternatives(
@@ -263,3 +271,10 @@ def appointment_reminders_record(*, now: datetime | None = None) -> list[OrderEm
             if email is not None:
                 recorded.append(email)
     return recorded
+
+
+def members_who_want(order: Order, kind: str) -> list[str]:
+    """The e-mail addresses of the installer's members who chose e-mails of `kind`."""
+    choice = "emails_new_orders" if kind == OrderEmail.Kind.NEW_ORDER else "emails_documents"
+    members = ProviderMember.objects.filter(provider_id=order.provider_id, **{choice: True})
+    return [m.user.email for m in members.select_related("user") if m.user.email]

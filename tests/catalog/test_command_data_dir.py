@@ -14,7 +14,9 @@ def test_add_installer_member_on_another_database_says_why(tmp_path: Path) -> No
     env.update(DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="config.django.base")
     command = [sys.executable, "manage.py", "add_installer_member", "--provider", "sunpower_sf"]
     command += ["--email", "ada@example.com", "--role", "owner"]
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
 
     assert done.returncode == 1
     assert "Traceback" not in done.stderr

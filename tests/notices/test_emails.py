@@ -219,3 +219,32 @@ def test_a_card_payment_gets_its_receipt(order: Order) -> None:
     assert receipt.subject == f"Receipt: your payment for order {order.installation_request_id}"
     assert f"We received your payment of ${order.total:,.2f}" in receipt.body
     assert "Reference: pi_123" in receipt.body
+
+
+def test_installers_get_new_orders_and_documents_to_review_by_their_choice(
+    emily: Client,
+) -> None:
+    item = sunpower_item()
+    dispatcher = member(item.provider, Role.DISPATCHER)
+    owner = member(item.provider, Role.OWNER)
+    client = Client()
+    client.force_login(owner)
+    membership = dispatcher.provider_member
+    answer = client.post(
+        f"/installer/team/{membership.pk}/",
+        {"role": "DISPATCHER", "emails_new_orders": "on", "emails_documents": "on"},
+    )
+    assert answer.status_code == 302, answer.content.decode()
+    membership.refresh_from_db()
+    assert membership.emails_new_orders and membership.emails_documents
+
+    with sent_after_commit():
+        order = place_web_order(emily, item)
+    to_installer = [m for m in mail.outbox if m.to == [dispatcher.email]]
+    subjects = sorted(m.subject for m in to_installer)
+    assert subjects == [
+        f"New order {order.installation_request_id}: Emily Tran",
+        f"Order {order.installation_request_id}: documents to review",
+    ]
+    assert all(owner.email not in m.to for m in mail.outbox)  # the owner did not choose them
+    assert all(f"/installer/orders/{order.pk}/" in m.body for m in to_installer)
