@@ -7,7 +7,9 @@ import pytest
 from django.test import Client
 
 from catalog import zones
+from orders import services
 from tests.catalog.factories import ServiceLocationFactory
+from tests.orders.factories import appointments_passed
 from tests.web.workspace.helpers import Role, installer, member, order_for
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +45,17 @@ def test_an_appointment_is_shown_in_the_sites_zone_on_both_sides(
     assert f'data-field="survey">{shown}<' in page
     board = client.get("/installer/").content.decode()
     assert shown.split("\u2013")[0] + " " + shown.rsplit(" ", 1)[1] in board
+
+
+def test_the_tracking_page_speaks_words_and_money_not_codes(client: Client) -> None:
+    provider = installer()
+    order = appointments_passed(order_for(provider, site_time_zone="America/Los_Angeles"))
+    services.order_phase_advance(order=order, actor="installer:test")
+
+    page = client.get(f"/track/{order.tracking_token}").content.decode()
+
+    assert 'data-field="total">$85,000.00<' in page
+    assert "Installation status: In progress" in page
+    assert "Installation phase: Site survey" in page
+    for code in ("IN_PROGRESS", "SITE_SURVEY", "85000.00"):
+        assert code not in page

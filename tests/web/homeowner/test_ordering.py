@@ -83,7 +83,7 @@ def test_a_visitor_sees_the_offer_and_is_asked_to_sign_in_first(item: Item) -> N
     page = visitor.get(url).content.decode()
 
     assert "Order the 2kW Rooftop Solar Setup" in page
-    assert "SunPower Installers" in page and "85,000.00 USD" in page
+    assert "SunPower Installers" in page and "$85,000.00" in page
     for document in ("ID proof", "Ownership certificate", "Wiring diagram"):
         assert document.lower() in page.lower()
     assert f"{reverse('orders:signup')}?next={url}" in page.replace("%2F", "/")
