@@ -4,6 +4,7 @@ Every catalog row hangs off one provider; categories and document types are the 
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from catalog import zones
 from catalog.taxonomy import (
     EquipmentType,
     FulfillmentType,
@@ -151,6 +153,11 @@ class ServiceLocation(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA time zone, e.g. America/Los_Angeles; found from the coordinates if empty.",
+    )
     service_radius_km = models.DecimalField(
         max_digits=6,
         decimal_places=1,
@@ -170,9 +177,16 @@ class ServiceLocation(models.Model):
     def __str__(self) -> str:
         return f"{self.provider} - {self.city_name}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.time_zone:
+            self.time_zone = zones.zone_at(latitude=self.latitude, longitude=self.longitude)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError("Give both latitude and longitude, or neither.")
+        if self.time_zone and not zones.is_zone(self.time_zone):
+            raise ValidationError({"time_zone": "Give an IANA time zone, e.g. America/Chicago."})
 
 
 class Fulfillment(models.Model):
@@ -274,6 +288,12 @@ class ProviderMember(models.Model):
     )
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="members")
     role = models.CharField(max_length=12, choices=Role.choices)
+    emails_new_orders = models.BooleanField(
+        default=False, help_text="E-mail them each new order of the installer."
+    )
+    emails_documents = models.BooleanField(
+        default=False, help_text="E-mail them when an order's documents wait for review."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

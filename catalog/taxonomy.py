@@ -45,7 +45,8 @@ class InstallationPriority(models.TextChoices):
 
 
 class VerificationStatus(models.TextChoices):
-    PENDING = "PENDING", "Pending"
+    # A document exists once uploaded: pending is waiting for the installer's review.
+    PENDING = "PENDING", "Awaiting review"
     VERIFIED = "VERIFIED", "Verified"
     REJECTED = "REJECTED", "Rejected"
     NEEDS_REVISION = "NEEDS_REVISION", "Needs revision"
@@ -103,8 +104,9 @@ class InstallationPhase(models.TextChoices):
 
 
 class DocumentationStatus(models.TextChoices):
-    PENDING = "PENDING", "Pending"
-    COMPLETED = "COMPLETED", "Completed"
+    # COMPLETED (DEG's word) means every required document is submitted, none reviewed yet.
+    PENDING = "PENDING", "Waiting for documents"
+    COMPLETED = "COMPLETED", "Submitted, awaiting review"
     VERIFIED = "VERIFIED", "Verified"
     REJECTED = "REJECTED", "Rejected"
 

@@ -47,3 +47,8 @@ class UpdateNotPossible(OrderError):
 
 class TechnicianUnavailable(OrderError):
     pass
+
+
+class JourneyOutOfOrder(IllegalTransition):
+    """A step of the installation asked for before its appointment: leaving the site survey
+    before it starts, the installation with none booked, completing before it starts."""

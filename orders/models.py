@@ -7,11 +7,13 @@ keeps each change as an OrderEvent (the order's timeline).
 
 import secrets
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from catalog import zones
 from catalog.models import Fulfillment, Item, Provider
 from catalog.taxonomy import (
     AccessType,
@@ -101,6 +103,11 @@ class Order(models.Model):
     customer_phone = models.CharField(max_length=32, blank=True)
     customer_email = models.EmailField(blank=True)
     site_address = models.CharField(max_length=500)
+    site_time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA time zone of the site, where its appointments are shown and offered.",
+    )
 
     currency = models.CharField(max_length=3)
     total = models.DecimalField(
@@ -172,6 +179,23 @@ class Order(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The site's time zone (the site's default zone when it is not known)."""
+        return zones.zone(self.site_time_zone)
+
+    def survey_in_words(self) -> str:
+        if not (self.survey_start and self.survey_end):
+            return ""
+        return zones.window_in_words(self.survey_start, self.survey_end, self.site_time_zone)
+
+    def installation_in_words(self) -> str:
+        if not (self.installation_start and self.installation_end):
+            return ""
+        return zones.window_in_words(
+            self.installation_start, self.installation_end, self.site_time_zone
+        )
 
 
 class OrderItem(models.Model):

@@ -1,13 +1,14 @@
 """The rules installers work by: appointments, cancellation and payment terms."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db import models
 from django.utils import timezone
 
+from catalog import zones
 from catalog.taxonomy import InstallationPhase, InstallationStatus, InstallationType, TechnicianType
-from orders.models import PaymentTerms
+from orders.models import Order, PaymentTerms
 
 # Reasons a buyer may give for cancelling, by id.
 CANCELLATION_REASONS: dict[str, str] = {
@@ -46,13 +47,14 @@ class Slot:
     end: datetime
 
 
-def default_survey_slot(now: datetime | None = None) -> Slot:
-    """The first site-survey window SURVEY_LEAD_DAYS after `now` (its local day), on a
-    weekday."""
-    day = timezone.localdate(now) + timedelta(days=SURVEY_LEAD_DAYS)
+def default_survey_slot(now: datetime | None = None, zone: tzinfo | None = None) -> Slot:
+    """The first site-survey window SURVEY_LEAD_DAYS after `now` (its day in `zone`, the
+    site's; the current zone by default), on a weekday, at SURVEY_START in that zone."""
+    zone = zone or timezone.get_current_timezone()
+    day = timezone.localdate(now, zone) + timedelta(days=SURVEY_LEAD_DAYS)
     while day.weekday() >= 5:
         day += timedelta(days=1)
-    start = datetime.combine(day, SURVEY_START, tzinfo=timezone.get_current_timezone())
+    start = datetime.combine(day, SURVEY_START, tzinfo=zone)
     return Slot(start=start, end=start + timedelta(hours=APPOINTMENT_HOURS))
 
 
@@ -65,6 +67,40 @@ def slot_problem(slot: Slot, now: datetime | None = None) -> str:
         return f"The appointment must start at least {MIN_NOTICE} from now."
     if slot.end - slot.start > timedelta(hours=MAX_APPOINTMENT_HOURS):
         return f"An appointment lasts at most {MAX_APPOINTMENT_HOURS} hours."
+    return ""
+
+
+def _starts(order: Order, moment: datetime) -> str:
+    return f"it starts {zones.moment_in_words(moment, order.site_time_zone)}"
+
+
+def advance_problem(order: Order, now: datetime | None = None) -> str:
+    """Why the installation cannot move to its next phase yet because of its appointments
+    ('' when the appointments allow it): the site survey cannot be left before it starts, the
+    installation phase cannot begin with no installation booked, nor before it starts."""
+    now = now or timezone.now()
+    if order.status != InstallationStatus.IN_PROGRESS:
+        return ""
+    if order.phase == InstallationPhase.SITE_SURVEY:
+        if order.survey_start is None:
+            return "The site survey is not booked yet."
+        if now < order.survey_start:
+            return f"The site survey has not started yet: {_starts(order, order.survey_start)}."
+    if order.phase == InstallationPhase.PREPARATION and order.installation_start is None:
+        return "Book the installation first: the installation phase needs its appointment."
+    if order.phase == InstallationPhase.PREPARATION and now < order.installation_start:
+        return f"The installation has not started yet: {_starts(order, order.installation_start)}."
+    return ""
+
+
+def complete_problem(order: Order, now: datetime | None = None) -> str:
+    """Why the installation cannot be completed yet because of its appointment ('' when it
+    can): it must have been booked and have started."""
+    now = now or timezone.now()
+    if order.installation_start is None:
+        return "No installation was booked: book it before completing the order."
+    if now < order.installation_start:
+        return f"The installation has not started yet: {_starts(order, order.installation_start)}."
     return ""
 
 
@@ -141,9 +177,10 @@ def overlaps(first: Slot, second: Slot) -> bool:
     return first.start < second.end and second.start < first.end
 
 
-def day_slots(day: date, hours: int = APPOINTMENT_HOURS) -> list[Slot]:
-    """The appointment windows offered on `day`, in the current time zone."""
-    zone = timezone.get_current_timezone()
+def day_slots(day: date, hours: int = APPOINTMENT_HOURS, zone: tzinfo | None = None) -> list[Slot]:
+    """The appointment windows offered on `day`, in `zone` (the site's; the current zone by
+    default)."""
+    zone = zone or timezone.get_current_timezone()
     slots = []
     for start_time in WORKDAY_SLOT_STARTS:
         start = datetime.combine(day, start_time, tzinfo=zone)

@@ -19,7 +19,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each domain app's rank: an app imports only apps of a lower rank (and itself).
-DOMAIN_RANKS = {"catalog": 0, "orders": 1, "documents": 2, "ratings": 2, "payments": 2}
+DOMAIN_RANKS = {
+    "catalog": 0,
+    "orders": 1,
+    "documents": 2,
+    "ratings": 2,
+    "payments": 2,
+    "notices": 3,
+}
 NETWORK, PAGES = "beckn", "web"
 DYNAMIC_IMPORTS = {"import_module", "__import__"}
 GIT = shutil.which("git") or "git"

@@ -40,6 +40,7 @@ ERROR_CODES: dict[type[Exception], str] = {
     errors.CancellationNotPossible: "50001",
     errors.UpdateNotPossible: "50002",
     errors.IllegalTransition: "40000",
+    errors.JourneyOutOfOrder: "40000",
     RatingCategoryUnsupported: "50003",
     RatingValueInvalid: "30015",
     CommentInvalid: "30015",

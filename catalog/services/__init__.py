@@ -25,6 +25,7 @@ from catalog.services.items import item_save as item_save
 from catalog.services.items import location_problems as location_problems
 from catalog.services.items import service_location_save as service_location_save
 from catalog.services.members import member_add as member_add
+from catalog.services.members import member_emails_set as member_emails_set
 from catalog.services.members import member_invitation_send as member_invitation_send
 from catalog.services.members import member_invite as member_invite
 from catalog.services.members import member_remove as member_remove

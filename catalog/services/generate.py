@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from catalog import zones
 from catalog.models import (
     Category,
     DocumentType,
@@ -100,6 +101,7 @@ def _generated_write(
             area_code=loc.area_code,
             latitude=loc.latitude,
             longitude=loc.longitude,
+            time_zone=zones.zone_at(latitude=loc.latitude, longitude=loc.longitude),
             service_radius_km=loc.service_radius_km,
         )
         for provider, spec in zip(providers, specs, strict=True)

@@ -120,6 +120,15 @@ def member_update(*, member: ProviderMember, role: str) -> ProviderMember:
     return member_role_set(member=member, role=role)
 
 
+def member_emails_set(
+    *, member: ProviderMember, new_orders: bool, documents: bool
+) -> ProviderMember:
+    """The e-mails a member chose to get: each new order, documents waiting for review."""
+    member.emails_new_orders, member.emails_documents = new_orders, documents
+    member.save(update_fields=["emails_new_orders", "emails_documents"])
+    return member
+
+
 @transaction.atomic
 def member_remove(*, member: ProviderMember) -> None:
     """Take a person off an installer's team: their role's permissions go with it (their

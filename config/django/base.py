@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "ratings",
     "payments",
     "documents",
+    # E-mails to homeowners: above orders, documents and payments (it listens to their signals).
+    "notices",
     "beckn",
     # The pages for people (no models): they use the apps above, none of which uses them.
     "web",
@@ -144,6 +146,7 @@ from config.settings.beckn import *  # noqa: E402, F403
 from config.settings.beckn_limits import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
 from config.settings.documents import *  # noqa: E402, F403
+from config.settings.notices import *  # noqa: E402, F403
 from config.settings.observability import *  # noqa: E402, F403
 from config.settings.payments import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403

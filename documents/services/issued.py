@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 import uuid
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -74,12 +75,22 @@ def _contact(order: Order) -> str:
     return ", ".join(filter(None, [provider.contact_phone, provider.contact_email])) or "-"
 
 
+def _completed_on(order: Order) -> date:
+    """The day the installation was completed (its COMPLETED event), not the day of issue."""
+    completion = (
+        order.events.filter(kind=OrderEvent.Kind.STATUS, to_value=InstallationStatus.COMPLETED)
+        .order_by("-created_at")
+        .first()
+    )
+    return timezone.localdate(completion.created_at if completion else timezone.now(), order.zone)
+
+
 def certificate_issue(*, order: Order) -> Certificate:
     """The installation certificate of a completed order (issued once)."""
     existing = Certificate.objects.filter(order=order).first()
     if existing is not None:
         return existing
-    today = timezone.localdate()
+    completed_on = _completed_on(order)
     technician = order.technician
     system = _system(order)
     for _ in range(5):
@@ -98,12 +109,16 @@ def certificate_issue(*, order: Order) -> Certificate:
             ),
             installation_request_id=order.installation_request_id,
             system=system,
-            ordered_on=timezone.localdate(order.created_at),
-            survey_on=timezone.localdate(order.survey_start) if order.survey_start else None,
-            installed_on=(
-                timezone.localdate(order.installation_start) if order.installation_start else None
+            ordered_on=timezone.localdate(order.created_at, order.zone),
+            survey_on=(
+                timezone.localdate(order.survey_start, order.zone) if order.survey_start else None
             ),
-            completed_on=today,
+            installed_on=(
+                timezone.localdate(order.installation_start, order.zone)
+                if order.installation_start
+                else None
+            ),
+            completed_on=completed_on,
             phases=_phases(order),
             safety=order.get_safety_status_display(),
             verification_url=verification_url,
@@ -121,7 +136,7 @@ def certificate_issue(*, order: Order) -> Certificate:
                     site_address=order.site_address,
                     installer_name=order.provider.name,
                     system="; ".join(f"{n}: {d}" for n, d in system)[:500],
-                    completed_on=today,
+                    completed_on=completed_on,
                 )
         except IntegrityError:  # the random number was taken: draw another
             documents_storage().delete(name)

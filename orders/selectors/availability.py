@@ -1,7 +1,7 @@
 """Appointments and the technicians' diaries: who is booked when, who is free, what to book next."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from django.db.models import Q
 from django.utils import timezone
@@ -114,13 +114,14 @@ def technician_availability(
     hours: int = policies.APPOINTMENT_HOURS,
     technician_type: str = "",
     exclude_order_id: int | None = None,
+    zone: tzinfo | None = None,
 ) -> list[TechnicianDay]:
     """Who of the installer's active technicians is free in each window of `day` (windows of
     `hours`); technicians of `technician_type` first. Two queries."""
     technicians = list(
         Technician.objects.filter(provider_id=provider_id, is_active=True).order_by("name")
     )
-    slots = policies.day_slots(day, hours)
+    slots = policies.day_slots(day, hours, zone)
     bookings = technician_bookings(
         technician_ids=[t.pk for t in technicians],
         start=slots[0].start,
@@ -161,10 +162,10 @@ def default_schedule_day(order: Order, now: datetime | None = None) -> date:
     the coming site survey, or the first weekday after the survey lead time."""
     now = now or timezone.now()
     if order.installation_start and order.installation_end and order.installation_end > now:
-        return timezone.localdate(order.installation_start)
+        return timezone.localdate(order.installation_start, order.zone)
     if not (order.survey_start and order.survey_end and order.survey_end > now):
-        return timezone.localdate(policies.default_survey_slot(now).start)
-    day = timezone.localdate(order.survey_start) + timedelta(days=1)
+        return timezone.localdate(policies.default_survey_slot(now, order.zone).start, order.zone)
+    day = timezone.localdate(order.survey_start, order.zone) + timedelta(days=1)
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day

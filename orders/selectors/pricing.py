@@ -84,3 +84,14 @@ def item_quote(item_id: int) -> Quote:
     return offer_quote(
         provider_external_id=item.provider.external_id, item_external_ids=[item.external_id]
     )
+
+
+def quote_time_zone(quote: Quote) -> str:
+    """The time zone of the site a quote's work happens at, as the installer knows it: that of
+    the first located place serving its first item, else of the installer's first place ('' when
+    none has one)."""
+    for location in quote.items[0].locations.exclude(time_zone="").order_by("id")[:1]:
+        return location.time_zone
+    for location in quote.provider.locations.exclude(time_zone="").order_by("id")[:1]:
+        return location.time_zone
+    return ""

@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from catalog import zones
 from catalog.models import Provider
 from catalog.taxonomy import InstallationStatus
 from orders import policies
@@ -96,6 +97,7 @@ class Assignment:
     installation_request_id: str
     customer_name: str
     site_address: str
+    site_time_zone: str
     status: str
     appointment: str
     start: datetime
@@ -104,6 +106,11 @@ class Assignment:
     @property
     def appointment_label(self) -> str:
         return policies.Appointment(self.appointment).label
+
+    @property
+    def window_in_words(self) -> str:
+        """Its window in the site's zone, with the zone's abbreviation."""
+        return zones.window_in_words(self.start, self.end, self.site_time_zone)
 
 
 def technician_assignments(
@@ -116,7 +123,14 @@ def technician_assignments(
         .filter(technician=technician)
         .exclude(status=InstallationStatus.CANCELLED)
     )
-    fields = ("pk", "installation_request_id", "customer_name", "site_address", "status")
+    fields = (
+        "pk",
+        "installation_request_id",
+        "customer_name",
+        "site_address",
+        "site_time_zone",
+        "status",
+    )
     surveys = orders.filter(survey_start__lt=end, survey_end__gt=start).values(
         *fields,
         appointment=Value(policies.Appointment.SURVEY, output_field=CharField()),
@@ -135,6 +149,7 @@ def technician_assignments(
             installation_request_id=row["installation_request_id"],
             customer_name=row["customer_name"],
             site_address=row["site_address"],
+            site_time_zone=row["site_time_zone"],
             status=row["status"],
             appointment=row["appointment"],
             start=row["starts_at"],

@@ -10,6 +10,7 @@ from typing import TypedDict
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from catalog import zones
 from catalog.taxonomy import (
     DocumentationStatus,
     InstallationPhase,
@@ -23,6 +24,7 @@ from orders.errors import (
     CancellationNotPossible,
     IllegalTransition,
     InvalidCancellationReason,
+    JourneyOutOfOrder,
     PaymentNotSupported,
     QuoteChanged,
     UpdateNotPossible,
@@ -31,6 +33,7 @@ from orders.lock_objects import order_lock
 from orders.models import Order, OrderEvent, OrderItem, PaymentCollector, PaymentTerms
 from orders.policies import Slot
 from orders.selectors import Quote
+from orders.selectors.pricing import quote_time_zone
 from orders.services.changes import OrderChanges
 
 PHASES = list(InstallationPhase.values)
@@ -84,6 +87,7 @@ def order_place(
     payment_status: str = PaymentStatus.PENDING,
     expected_total: object = None,
     survey_slot: Slot | None = None,
+    site_time_zone: str = "",
 ) -> Order:
     """Place an order for a quote and book its site survey.
 
@@ -100,7 +104,8 @@ def order_place(
             f"Payment {PaymentTerms(payment_terms).label.lower()} is not offered; pay on "
             "installation or after it."
         )
-    slot = survey_slot or policies.default_survey_slot()
+    site_time_zone = site_time_zone or quote_time_zone(quote)
+    slot = survey_slot or policies.default_survey_slot(zone=zones.zone(site_time_zone))
     if problem := policies.slot_problem(slot):
         raise UpdateNotPossible(problem)
     fields = {
@@ -116,6 +121,7 @@ def order_place(
         "customer_phone": customer.phone,
         "customer_email": customer.email,
         "site_address": site_address,
+        "site_time_zone": site_time_zone,
         "currency": quote.currency,
         "total": quote.total,
         "payment_terms": payment_terms,
@@ -144,7 +150,11 @@ def order_place(
     )
     changes = OrderChanges(order, actor)
     changes.add(OrderEvent.Kind.CREATED, "", order.installation_request_id)
-    changes.add(OrderEvent.Kind.SCHEDULE, "", f"site survey {slot.start:%Y-%m-%d %H:%M}")
+    changes.add(
+        OrderEvent.Kind.SCHEDULE,
+        "",
+        f"site survey {zones.moment_in_words(slot.start, order.site_time_zone)}",
+    )
     return changes.announce()
 
 
@@ -163,6 +173,8 @@ def order_phase_advance(*, order: Order, actor: str, reason: str = "") -> Order:
                 "The installation cannot move past the site survey before every required "
                 f"document is verified (documentation is {order.documentation_status.lower()})."
             )
+        if problem := policies.advance_problem(order):
+            raise JourneyOutOfOrder(problem)
         previous = order.phase
         order.phase = PHASES[PHASES.index(previous) + 1]
         changes.add(OrderEvent.Kind.PHASE, previous, order.phase)
@@ -203,6 +215,8 @@ def order_complete(*, order: Order, actor: str, reason: str = "") -> Order:
         raise IllegalTransition("Only a commissioned installation can be completed.")
     if order.safety_status not in (SafetyStatus.VERIFIED, SafetyStatus.RESOLVED):
         raise IllegalTransition("Safety must be verified (or its issues resolved) first.")
+    if problem := policies.complete_problem(order):
+        raise JourneyOutOfOrder(problem)
     changes = OrderChanges(order, actor, reason)
     changes.add(OrderEvent.Kind.STATUS, order.status, InstallationStatus.COMPLETED)
     order.status = InstallationStatus.COMPLETED

@@ -2,8 +2,8 @@
 booked twice."""
 
 from django.db import transaction
-from django.utils import timezone
 
+from catalog import zones
 from catalog.taxonomy import SchedulingStatus
 from orders import policies
 from orders.errors import IllegalTransition, TechnicianUnavailable, UpdateNotPossible
@@ -36,10 +36,11 @@ def _appointment_set(
     label = appointment.label.lower()
     survey = appointment == Appointment.SURVEY
     previous = order.survey_start if survey else order.installation_start
+    zone_name = order.site_time_zone
     changes.add(
         OrderEvent.Kind.SCHEDULE,
-        f"{label} {timezone.localtime(previous):%Y-%m-%d %H:%M}" if previous else "",
-        f"{label} {timezone.localtime(slot.start):%Y-%m-%d %H:%M}",
+        f"{label} {zones.moment_in_words(previous, zone_name)}" if previous else "",
+        f"{label} {zones.moment_in_words(slot.start, zone_name)}",
     )
     if survey:
         order.survey_start, order.survey_end = slot.start, slot.end
@@ -90,11 +91,10 @@ def _technician_busy(
     clash = clashes.get(technician.pk)
     if clash is None:
         return ""
-    start = timezone.localtime(clash.slot.start)
+    window = zones.window_in_words(clash.slot.start, clash.slot.end, order.site_time_zone)
     return (
         f"{technician.name} is booked then: the {clash.appointment_label.lower()} of "
-        f"{clash.installation_request_id} on {start:%Y-%m-%d} from {start:%H:%M} to "
-        f"{timezone.localtime(clash.slot.end):%H:%M}."
+        f"{clash.installation_request_id}, {window}."
     )
 
 
@@ -115,12 +115,12 @@ def order_schedule(
     if survey and order.installation_start and slot.end > order.installation_start:
         raise UpdateNotPossible(
             "The site survey must end before the installation starts "
-            f"({timezone.localtime(order.installation_start):%Y-%m-%d %H:%M})."
+            f"({zones.moment_in_words(order.installation_start, order.site_time_zone)})."
         )
     if not survey and order.survey_end and slot.start < order.survey_end:
         raise UpdateNotPossible(
             "The installation must start after the site survey ends "
-            f"({timezone.localtime(order.survey_end):%Y-%m-%d %H:%M})."
+            f"({zones.moment_in_words(order.survey_end, order.site_time_zone)})."
         )
     if problem := policies.slot_problem(slot):
         raise UpdateNotPossible(problem)

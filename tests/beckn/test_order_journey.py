@@ -19,7 +19,7 @@ from orders.models import Order
 from tests.beckn.test_search_callbacks import assert_contains
 from tests.conftest import Bap
 from tests.documents.factories import fill_form_as_bap
-from tests.orders.factories import TechnicianFactory
+from tests.orders.factories import TechnicianFactory, appointments_passed
 
 pytestmark = [pytest.mark.usefixtures("celery_worker", "demo_catalog", "core_spec_checked")]
 
@@ -130,6 +130,7 @@ def test_emilys_whole_journey(live_server: Any, bap: Bap, bpp_public_key: str) -
     assert fulfillment["agent"] == seed("on_status")["message"]["order"]["fulfillments"][0]["agent"]
 
     seen = []
+    order = appointments_passed(order)
     for _ in range(5):
         services.order_phase_advance(order=order, actor=INSTALLER)
         pushed = next_unsolicited(bap, bpp_public_key)

@@ -17,7 +17,7 @@ from orders import services as order_services
 from orders.models import Order
 from tests.documents.after_commit import run_after_commit
 from tests.documents.factories import form_data, item_requiring, multipart, order_of, order_token
-from tests.orders.factories import TechnicianFactory
+from tests.orders.factories import TechnicianFactory, appointments_passed
 
 pytestmark = pytest.mark.django_db
 INSTALLER = "user:dispatcher@sunpower"
@@ -61,6 +61,7 @@ def complete(client: Client, **order_fields: Any) -> Order:
         provider=order.provider, name="David C", technician_type=TechnicianType.SOLAR_TECHNICIAN
     )
     order_services.order_technician_assign(order=order, technician=technician, actor=INSTALLER)
+    order = appointments_passed(order)
     for _ in range(5):
         order_services.order_phase_advance(order=order, actor=INSTALLER)
     order_services.order_safety_record(

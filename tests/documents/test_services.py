@@ -22,7 +22,7 @@ from tests.documents.factories import (
     order_of,
     order_token,
 )
-from tests.orders.factories import OrderFactory
+from tests.orders.factories import OrderFactory, appointments_passed
 
 pytestmark = pytest.mark.django_db
 INSTALLER = "user:dispatcher@sunpower"
@@ -161,6 +161,7 @@ def test_the_installation_waits_for_verified_documents_after_the_site_survey(
     submitted: tuple[Order, Item],
 ) -> None:
     order, _ = submitted
+    order = appointments_passed(order)
     order = order_services.order_phase_advance(order=order, actor=INSTALLER)
     assert order.phase == InstallationPhase.SITE_SURVEY
     with pytest.raises(errors.IllegalTransition, match="every required document is verified"):
@@ -172,7 +173,7 @@ def test_the_installation_waits_for_verified_documents_after_the_site_survey(
 
 
 def test_orders_of_items_without_documents_are_not_held() -> None:
-    order = OrderFactory()
+    order = appointments_passed(OrderFactory())
     for _ in range(3):
         order = order_services.order_phase_advance(order=order, actor=INSTALLER)
     assert order.phase == InstallationPhase.INSTALLATION

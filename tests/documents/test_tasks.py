@@ -17,7 +17,7 @@ from orders.actors import SYSTEM
 from orders.models import Order, OrderEvent
 from orders.signals import order_changed
 from tests.documents.after_commit import queued_after_commit, run_after_commit
-from tests.orders.factories import OrderFactory
+from tests.orders.factories import OrderFactory, appointments_passed
 
 INSTALLER = "user:dispatcher@sunpower"
 ISSUE = "documents.tasks.order_documents_issue"
@@ -26,10 +26,12 @@ REFRESH = "documents.tasks.invoice_refresh"
 
 def commissioned() -> Order:
     """An order whose installation is commissioned and safe: it can be completed."""
-    return OrderFactory(
-        status=InstallationStatus.IN_PROGRESS,
-        phase=InstallationPhase.COMMISSIONING,
-        safety_status=SafetyStatus.VERIFIED,
+    return appointments_passed(
+        OrderFactory(
+            status=InstallationStatus.IN_PROGRESS,
+            phase=InstallationPhase.COMMISSIONING,
+            safety_status=SafetyStatus.VERIFIED,
+        )
     )
 
 

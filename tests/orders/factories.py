@@ -62,3 +62,19 @@ class OrderFactory(factory.django.DjangoModelFactory):
                 OrderItem.objects.create(
                     order=self, item=item, price=item.price_estimated_value, currency=item.currency
                 )
+
+
+def appointments_passed(order: Order, *, days_ago: int = 3) -> Order:
+    """The order as it is once its site survey and installation appointments have started:
+    both booked in the past (the journey's gates only let the work follow its appointments)."""
+    now = timezone.now()
+    survey_start = now - timedelta(days=days_ago)
+    installation_start = now - timedelta(hours=1)
+    Order.objects.filter(pk=order.pk).update(
+        survey_start=survey_start,
+        survey_end=survey_start + timedelta(hours=2),
+        installation_start=installation_start,
+        installation_end=installation_start + timedelta(hours=8),
+    )
+    order.refresh_from_db()
+    return order

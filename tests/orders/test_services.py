@@ -13,7 +13,7 @@ from orders.policies import Slot, default_survey_slot
 from orders.selectors import offer_quote
 from orders.signals import order_changed
 from tests.catalog.factories import ItemFactory
-from tests.orders.factories import OrderFactory, TechnicianFactory
+from tests.orders.factories import OrderFactory, TechnicianFactory, appointments_passed
 
 pytestmark = pytest.mark.django_db
 ACTOR = "user:dispatcher"
@@ -45,7 +45,10 @@ def test_placing_an_order_books_a_survey_and_starts_the_timeline() -> None:
     assert order.installation_request_id.startswith("IR-")
     assert (order.status, order.scheduling_status) == ("SCHEDULED", "CONFIRMED")
     assert order.total == Decimal("12000")
-    assert order.survey_start == default_survey_slot().start
+    # The site survey is at 10:00 in the site's zone (the installer's place's), not the server's.
+    assert order.site_time_zone == "America/Los_Angeles"
+    assert order.survey_start == default_survey_slot(zone=order.zone).start
+    assert f"{order.survey_start.astimezone(order.zone):%H:%M}" == "10:00"
     assert [(e.kind, e.actor) for e in order.events.all()] == [
         ("CREATED", "user:1"),
         ("SCHEDULE", "user:1"),
@@ -70,7 +73,7 @@ def test_orders_that_cannot_be_placed(overrides: dict, error: type[Exception]) -
 
 
 def test_the_installation_goes_through_every_phase_in_order() -> None:
-    order = OrderFactory()
+    order = appointments_passed(OrderFactory())
     phases = []
     for _ in InstallationPhase:
         order = services.order_phase_advance(order=order, actor=ACTOR)
@@ -151,6 +154,7 @@ def test_rescheduling_moves_the_next_appointment() -> None:
     )
     assert order.installation_start == later
 
+    order = appointments_passed(order)
     for _ in range(2):
         services.order_phase_advance(order=order, actor=ACTOR)
     with pytest.raises(errors.UpdateNotPossible):
@@ -187,3 +191,41 @@ def test_every_change_is_announced_once_with_its_events() -> None:
     assert heard == [["STATUS", "PHASE"], ["PAYMENT"]]
     order.refresh_from_db()
     assert (order.payment_status, order.payment_reference) == ("PAID", "R1")
+
+
+def test_the_journey_follows_its_appointments() -> None:
+    """The site survey is not left before it starts, the installation phase needs a booked
+    installation, the order is not completed before the installation starts."""
+    order = services.order_phase_advance(order=OrderFactory(), actor=ACTOR)
+    with pytest.raises(errors.JourneyOutOfOrder, match="site survey has not started yet"):
+        services.order_phase_advance(order=order, actor=ACTOR)
+
+    past = timezone.now() - timedelta(days=1)
+    Order.objects.filter(pk=order.pk).update(
+        survey_start=past, survey_end=past + timedelta(hours=2)
+    )
+    order = services.order_phase_advance(order=order, actor=ACTOR)
+    assert order.phase == InstallationPhase.PREPARATION
+    with pytest.raises(errors.JourneyOutOfOrder, match="Book the installation first"):
+        services.order_phase_advance(order=order, actor=ACTOR)
+
+    soon = timezone.now() + timedelta(days=3)
+    order = services.order_schedule(
+        order=order,
+        appointment="INSTALLATION",
+        slot=Slot(soon, soon + timedelta(hours=6)),
+        actor=ACTOR,
+    )
+    with pytest.raises(errors.JourneyOutOfOrder, match="installation has not started yet"):
+        services.order_phase_advance(order=order, actor=ACTOR)
+
+    Order.objects.filter(pk=order.pk).update(
+        phase=InstallationPhase.COMMISSIONING, safety_status=SafetyStatus.VERIFIED
+    )
+    with pytest.raises(errors.JourneyOutOfOrder, match="installation has not started yet"):
+        services.order_complete(order=order, actor=ACTOR)
+    Order.objects.filter(pk=order.pk).update(installation_start=None, installation_end=None)
+    with pytest.raises(errors.JourneyOutOfOrder, match="No installation was booked"):
+        services.order_complete(order=order, actor=ACTOR)
+    order.refresh_from_db()
+    assert order.status == InstallationStatus.IN_PROGRESS

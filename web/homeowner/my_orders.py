@@ -144,7 +144,8 @@ def order_cancel(request: HttpRequest, installation_request_id: str) -> HttpResp
 @login_required
 @require_POST
 def order_reschedule(request: HttpRequest, installation_request_id: str) -> HttpResponse:
-    form = RescheduleForm(request.POST)
+    site = _own_order(request, installation_request_id)  # its windows are in the site's zone
+    form = RescheduleForm(request.POST, zone_name=site.site_time_zone)
 
     def act(order: Order) -> str:
         slot, actor = form.cleaned_data["slot"], actor_for_homeowner(request.user)

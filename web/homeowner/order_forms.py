@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from catalog import zones
 from documents.forms import DETAIL_FIELDS
 from orders import policies
 from orders.models import PaymentCollector, PaymentTerms
@@ -30,13 +31,17 @@ class SlotForm(forms.Form):
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     window = forms.ChoiceField(label="Time")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, zone_name: str = "", **kwargs: Any) -> None:
+        """`zone_name`: the site's time zone, where the windows are offered."""
         super().__init__(*args, **kwargs)
+        self.zone = zones.zone(zone_name)
         self.fields["window"].choices = _window_choices()
-        self.fields["day"].widget.attrs["min"] = f"{timezone.localdate() + timedelta(days=1)}"
+        today = timezone.localdate(timezone=self.zone)
+        self.fields["day"].widget.attrs["min"] = f"{today + timedelta(days=1)}"
+        abbreviation = timezone.localtime(timezone=self.zone).tzname()
         self.fields["window"].help_text = (
-            f"Times are in {timezone.get_current_timezone_name()}; each visit lasts up to "
-            f"{policies.APPOINTMENT_HOURS} hours."
+            f"Times are the site's local time ({self.zone.key}, {abbreviation}); each visit "
+            f"lasts up to {policies.APPOINTMENT_HOURS} hours."
         )
 
     def clean(self) -> dict[str, Any]:
@@ -44,7 +49,10 @@ class SlotForm(forms.Form):
         day, window = cleaned.get("day"), cleaned.get("window")
         if day is None or not window:
             return cleaned
-        slot = next((s for s in policies.day_slots(day) if f"{s.start:%H:%M}" == window), None)
+        slot = next(
+            (s for s in policies.day_slots(day, zone=self.zone) if f"{s.start:%H:%M}" == window),
+            None,
+        )
         if slot is None:
             self.add_error("window", "Choose one of the times offered.")
             return cleaned
@@ -54,8 +62,8 @@ class SlotForm(forms.Form):
         return cleaned
 
     @staticmethod
-    def initial_for(slot: Slot) -> dict[str, Any]:
-        start = timezone.localtime(slot.start)
+    def initial_for(slot: Slot, zone_name: str = "") -> dict[str, Any]:
+        start = slot.start.astimezone(zones.zone(zone_name))
         return {"day": start.date(), "window": f"{start:%H:%M}"}
 
 

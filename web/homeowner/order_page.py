@@ -166,8 +166,12 @@ def order_page(
     if reschedule_form is None and appointment:
         survey = appointment == policies.Appointment.SURVEY
         current = order.survey_start if survey else order.installation_start
-        initial = RescheduleForm.initial_for(Slot(current, current)) if current is not None else {}
-        reschedule_form = RescheduleForm(initial=initial)
+        initial = (
+            RescheduleForm.initial_for(Slot(current, current), order.site_time_zone)
+            if current is not None
+            else {}
+        )
+        reschedule_form = RescheduleForm(initial=initial, zone_name=order.site_time_zone)
     review = order_review(order=order)
     if rating_form is None:
         initial = {"value": review.value, "comment": review.public_comment} if review else {}

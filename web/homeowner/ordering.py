@@ -8,8 +8,7 @@ select, init and confirm:
    submission_submit, the same checks as the buyer apps' XInput form), required before the
    order when the installer says so (Item.documents_required_before_confirm), else optional;
 3. `order_confirm`: the terms and cancellation policy, the payment choice, then
-   documents.selectors.confirm_check, orders.services.order_place (channel WEB) and
-   documents.services.order_documents_attach, as a buyer app's confirm does.
+   documents.services.order_place_with_documents (channel WEB), as a buyer app's confirm does.
 """
 
 import uuid
@@ -27,6 +26,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from catalog import zones
 from catalog.models import Item
 from documents import selectors as document_selectors
 from documents import services as document_services
@@ -40,6 +40,7 @@ from orders.actors import actor_for_homeowner
 from orders.errors import ItemNotFound, OrderError, QuoteChanged
 from orders.models import Order
 from orders.selectors import Quote, homeowner_reference, item_quote
+from orders.selectors.pricing import quote_time_zone
 from orders.services import Billing, Customer
 from web.homeowner.document_forms import SubmissionForm
 from web.homeowner.my_orders import go
@@ -138,7 +139,7 @@ def order_new(request: HttpRequest, item_id: int) -> HttpResponse:
         return render(request, "orders/order_new.html", context)
     draft = _draft(request, item)
     if request.method == "POST":
-        form = CheckoutDetailsForm(request.POST)
+        form = CheckoutDetailsForm(request.POST, zone_name=quote_time_zone(quote))
         if form.is_valid():
             data = form.cleaned_data
             slot = data["slot"]
@@ -159,22 +160,28 @@ def order_new(request: HttpRequest, item_id: int) -> HttpResponse:
             )
             return redirect(_step_url(_steps(item)[1][0], item))
     else:
-        form = CheckoutDetailsForm(initial=_details_initial(request, draft))
+        zone_name = quote_time_zone(quote)
+        form = CheckoutDetailsForm(
+            initial=_details_initial(request, draft, zone_name), zone_name=zone_name
+        )
     context["form"] = form
     return render(request, "orders/order_new.html", context, status=400 if form.errors else 200)
 
 
-def _details_initial(request: HttpRequest, draft: dict[str, Any] | None) -> dict[str, Any]:
+def _details_initial(
+    request: HttpRequest, draft: dict[str, Any] | None, zone_name: str
+) -> dict[str, Any]:
     if draft:
         initial = {k: v for k, v in draft.items() if not k.startswith("survey_") and k != "id"}
-        initial.update(SlotForm.initial_for(slot_from(draft["survey_start"], draft["survey_end"])))
+        slot = slot_from(draft["survey_start"], draft["survey_end"])
+        initial.update(SlotForm.initial_for(slot, zone_name))
         return initial
     user = request.user
     return {
         "billing_name": user.get_full_name(),
         "billing_email": user.email,
         "same_address": True,
-        **SlotForm.initial_for(policies.default_survey_slot()),
+        **SlotForm.initial_for(policies.default_survey_slot(zone=zones.zone(zone_name)), zone_name),
     }
 
 
@@ -302,11 +309,13 @@ def order_confirm(request: HttpRequest, item_id: int) -> HttpResponse:
                 f"{placed.installation_request_id}.",
             )
             return redirect("orders:order", placed.installation_request_id)
+    survey = slot_from(draft["survey_start"], draft["survey_end"])
     context = {
         **_offer_context(quote, "confirm"),
         "form": form,
         "draft": draft,
-        "survey": slot_from(draft["survey_start"], draft["survey_end"]),
+        "survey": survey,
+        "survey_in_words": zones.window_in_words(survey.start, survey.end, quote_time_zone(quote)),
         "missing": missing,
         "documents_first": item.documents_required_before_confirm,
         "documents_url": _step_url("documents", item),

@@ -16,6 +16,7 @@ from web.homeowner import (
 
 orders_urlpatterns = [
     path("track/<str:token>", tracking.track, name="track"),
+    path("reminders/off/<str:token>", tracking.reminders_off, name="reminders-off"),
     # Homeowner accounts
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/email-link/", accounts.email_link, name="email-link"),

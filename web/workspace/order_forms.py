@@ -1,7 +1,7 @@
 """Forms of the installer's orders workspace: they parse and check what a member typed; the
 services decide."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django import forms
@@ -152,11 +152,10 @@ class ScheduleForm(PanelForm):
             raise forms.ValidationError("Choose a day from today on.")
         return day
 
-    def slot(self) -> Slot:
+    def slot(self, zone: tzinfo) -> Slot:
+        """The window asked for, in `zone` (the site's)."""
         start = datetime.combine(
-            self.cleaned_data["day"],
-            time.fromisoformat(self.cleaned_data["start"]),
-            tzinfo=timezone.get_current_timezone(),
+            self.cleaned_data["day"], time.fromisoformat(self.cleaned_data["start"]), tzinfo=zone
         )
         return Slot(start=start, end=start + timedelta(hours=self.cleaned_data["hours"]))
 

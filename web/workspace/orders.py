@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
+from catalog import zones
 from catalog.models import ProviderMember
 from catalog.taxonomy import (
     InstallationPhase,
@@ -162,11 +162,12 @@ def _availability_context(
     return {
         "order": order,
         "availability_day": day,
-        "availability_slots": policies.day_slots(day, hours),
+        "availability_slots": policies.day_slots(day, hours, order.zone),
         "availability": selectors.technician_availability(
             provider_id=order.provider_id,
             day=day,
             hours=hours,
+            zone=order.zone,
             technician_type=technician_type,
             exclude_order_id=order.pk,
         ),
@@ -203,6 +204,7 @@ def _detail_context(
         "events": list(order.events.all()),
         "steps": _phase_steps(order),
         "next_step": _next_step(order),
+        "next_step_blocked": policies.advance_problem(order),
         "can_record_safety": order.status == InstallationStatus.IN_PROGRESS,
         "outcome": outcome,
         "panel": panel,
@@ -243,10 +245,12 @@ def _detail_context(
             ],
             certificate=certificate,
             invoice=invoice,
+            emails=list(order.emails.all()),
             schedulable=schedulable,
             quote=charge_breakup([(line.item.name, line.price) for line in lines]),
             can_complete=order.status == InstallationStatus.IN_PROGRESS
             and order.phase == PHASES[-1],
+            complete_blocked=policies.complete_problem(order),
             can_take_payment=order.payment_status != PaymentStatus.PAID
             and order.status != InstallationStatus.CANCELLED
             and not (card and card.status in REFUNDABLE),
@@ -394,7 +398,7 @@ def order_note(request: HttpRequest, order: Order) -> Outcome:
 @order_action("orders.change_order", panel="schedule", dispatch_only=True)
 def order_schedule(request: HttpRequest, order: Order) -> Outcome:
     form = _valid(ScheduleForm(request.POST))
-    slot = form.slot()
+    slot = form.slot(order.zone)
     appointment = Appointment(form.cleaned_data["appointment"])
     services.order_schedule(
         order=order,
@@ -403,8 +407,8 @@ def order_schedule(request: HttpRequest, order: Order) -> Outcome:
         actor=actor_for_user(request.user),
         reason=form.cleaned_data["reason"],
     )
-    start = timezone.localtime(slot.start)
-    return Outcome(notice=f"{appointment.label} booked on {start:%a %d %b %Y, %H:%M}.")
+    when = zones.moment_in_words(slot.start, order.site_time_zone)
+    return Outcome(notice=f"{appointment.label} booked on {when}.")
 
 
 @order_action("orders.change_order", panel="technician", dispatch_only=True)

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 
 from catalog.models import ProviderMember
 from catalog.selectors import provider_members
-from catalog.services import member_invite, member_remove, member_update
+from catalog.services import member_emails_set, member_invite, member_remove, member_update
 from orders.selectors import linkable_technicians
 from orders.services import technician_user_set
 from web.frame import form_page, page, posted
@@ -39,6 +39,11 @@ def member_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         member = member_invite(
             provider=provider, email=data["email"], role=data["role"], name=data["name"]
+        )
+        member_emails_set(
+            member=member,
+            new_orders=data["emails_new_orders"],
+            documents=data["emails_documents"],
         )
         if data["technician"] is not None:
             technician_user_set(provider=provider, user=member.user, technician=data["technician"])
@@ -70,7 +75,12 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     linked = getattr(member.user, "technician", None)
     form = MemberRoleForm(
         posted(request),
-        initial={"role": member.role, "technician": linked},
+        initial={
+            "role": member.role,
+            "technician": linked,
+            "emails_new_orders": member.emails_new_orders,
+            "emails_documents": member.emails_documents,
+        },
         technicians=linkable_technicians(provider=provider, user=member.user),
     )
 
@@ -78,6 +88,11 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     def save() -> tuple[str, str]:
         role, technician = form.cleaned_data["role"], form.cleaned_data["technician"]
         updated = member_update(member=member, role=role)
+        member_emails_set(
+            member=updated,
+            new_orders=form.cleaned_data["emails_new_orders"],
+            documents=form.cleaned_data["emails_documents"],
+        )
         technician_user_set(provider=provider, user=updated.user, technician=technician)
         notice = f"{updated.user.email} is now {updated.get_role_display().lower()}."
         if _left_own_team_pages(request, updated) and role != ProviderMember.Role.OWNER:

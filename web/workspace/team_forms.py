@@ -18,6 +18,10 @@ class MemberRoleForm(forms.Form):
         label="Technician record",
         help_text="For a technician: the record whose assigned orders they see.",
     )
+    emails_new_orders = forms.BooleanField(required=False, label="E-mail me each new order")
+    emails_documents = forms.BooleanField(
+        required=False, label="E-mail me when an order's documents wait for review"
+    )
 
     def __init__(self, *args: Any, technicians: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

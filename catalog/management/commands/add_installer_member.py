@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connection
 
 from catalog.models import Provider, ProviderMember
 from catalog.services import member_add, member_invitation_send
@@ -33,7 +34,14 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="Their full name, for a new account.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        provider = Provider.objects.filter(external_id=options["provider"]).first()
+        try:
+            provider = Provider.objects.filter(external_id=options["provider"]).first()
+        except DatabaseError as exc:  # e.g. "no such table": another database than the server's
+            database = connection.settings_dict["NAME"]
+            raise CommandError(
+                f"The database {database} is not the server's, or is not migrated ({exc}). Run "
+                "this command with the same DATA_DIR (or DATABASE_URL) as the server."
+            ) from None
         if provider is None:
             raise CommandError(f"No installer {options['provider']!r} (see import_catalog).")
         role = options["role"].upper()  # call_command() passes it as given

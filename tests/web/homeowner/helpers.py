@@ -17,7 +17,7 @@ from orders.policies import default_survey_slot
 from orders.services import homeowner_create
 from tests.documents.after_commit import run_after_commit
 from tests.documents.factories import image_bytes, pdf_bytes
-from tests.orders.factories import TechnicianFactory
+from tests.orders.factories import TechnicianFactory, appointments_passed
 from web.homeowner.order_forms import SlotForm
 
 INSTALLER = "installer:dispatcher@sunpower"
@@ -113,6 +113,7 @@ def complete(order: Order) -> Order:
     certificate and invoice its completion has a task issue after the commit."""
     verify_documents(order)
     services.order_technician_assign(order=order, technician=technician_for(order), actor=INSTALLER)
+    order = appointments_passed(order)
     services.order_phase_advance(order=order, actor=INSTALLER)
     for _ in range(4):
         services.order_phase_advance(order=order, actor=INSTALLER)

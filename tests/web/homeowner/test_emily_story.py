@@ -25,7 +25,7 @@ from documents.models import Document
 from orders import services
 from orders.models import Order, PaymentTerms
 from ratings.models import Rating
-from tests.orders.factories import TechnicianFactory
+from tests.orders.factories import TechnicianFactory, appointments_passed
 from tests.web.homeowner.helpers import INSTALLER
 
 pytestmark = [
@@ -98,7 +98,7 @@ def test_emily_orders_follows_and_rates_her_installation(
         "link", name=re.compile(r"Order this installation\W+2kW Rooftop Solar Setup by SunPower")
     ).click()
     expect(page.get_by_role("heading", name="Order the 2kW Rooftop Solar Setup")).to_be_visible()
-    expect(page.locator("[data-field=price]")).to_contain_text("85,000.00 USD")
+    expect(page.locator("[data-field=price]")).to_contain_text("$85,000.00")
     screenshot("03-offer")
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Your name").fill("Emily Tran")
@@ -152,10 +152,16 @@ def test_emily_orders_follows_and_rates_her_installation(
     order = Order.objects.get(installation_request_id=ir)
     assert order.channel == Order.Channel.WEB
     assert order.payment_terms == PaymentTerms.ON_FULFILLMENT
-    assert f"{order.survey_start:%H:%M}" == "13:00"
+    # 13:00 in San Francisco, where the site is (not the server's UTC), shown with its zone.
+    assert order.site_time_zone == "America/Los_Angeles"
+    assert f"{order.survey_start.astimezone(order.zone):%H:%M}" == "13:00"
+    expect(page.locator("[data-field=survey]")).to_contain_text("13:00\u201315:00 PST")
+    expect(page.locator("[data-field=tracking-link]")).to_contain_text(
+        f"/track/{order.tracking_token}"
+    )
     status = page.locator("[data-field=status]")
     expect(status).to_have_text("Scheduled")
-    expect(page.locator("[data-field=documentation]")).to_have_text("Completed")
+    expect(page.locator("[data-field=documentation]")).to_have_text("Submitted, awaiting review")
     screenshot("08-order-placed")
 
     # 7. The installer verifies her documents; the page follows by itself.
@@ -173,7 +179,8 @@ def test_emily_orders_follows_and_rates_her_installation(
     expect(page.locator("[data-field=technician]")).to_contain_text("Marcus Lee", timeout=LIVE)
     screenshot("10-technician")
 
-    # 9. Every phase, one after the other.
+    # 9. Every phase, one after the other, once the appointments have come.
+    order = appointments_passed(order)
     phase = page.locator("[data-field=phase]")
     for number, label in enumerate(
         ["Site survey", "Preparation", "Installation", "Testing", "Commissioning"], start=11

@@ -108,7 +108,7 @@ def test_owner_creates_an_item_that_buyers_then_find(
     assert found("helios carport") == {"helios-carport-1"}
     assert found(latitude=37.78, longitude=-122.41) == {"helios-carport-1"}
     listed = owner.get(reverse("workspace:catalog")).content.decode()
-    assert "Carport Solar Canopy" in listed and "18500.50 USD" in listed
+    assert "Carport Solar Canopy" in listed and "$18,500.50" in listed
 
 
 def test_the_form_shows_what_is_wrong_and_nothing_is_saved(

@@ -24,7 +24,7 @@ from orders.models import Order, OrderEvent
 from orders.policies import Slot
 from tests.conftest import Bap
 from tests.documents.after_commit import run_after_commit
-from tests.orders.factories import TechnicianFactory
+from tests.orders.factories import TechnicianFactory, appointments_passed
 from tests.web.workspace.helpers import (
     Role,
     htmx,
@@ -145,6 +145,16 @@ def test_a_dispatcher_runs_an_order_and_the_buyer_app_hears_each_change(
         "start": utc(installation),
         "end": utc(installation + timedelta(hours=6)),
     }
+    # Nothing runs ahead of its appointment: the button is disabled and says why, and a POST
+    # all the same is refused with the same reason.
+    page = client.get(page_of(order)).content.decode()
+    assert re.search(r'data-action="advance" disabled', page)
+    assert "The site survey has not started yet" in field(page, "reason")
+    html = act(client, order, "phase")
+    assert alert(html).startswith("The site survey has not started yet: it starts ")
+    assert field(html, "phase") == "Site survey"
+
+    order = appointments_passed(order)  # the days go by
     seen = []
     for _ in range(4):
         act(client, order, "phase")
@@ -212,8 +222,8 @@ def test_a_technician_is_never_booked_twice(client: Client) -> None:
     overlapping = busy_at + timedelta(hours=3)
     html = act(client, order, "schedule", appointment="INSTALLATION", **window(overlapping))
     assert alert(html) == (
-        f"David C is booked then: the installation of {other.installation_request_id} on "
-        f"{timezone.localtime(busy_at):%Y-%m-%d} from 10:00 to 14:00."
+        f"David C is booked then: the installation of {other.installation_request_id}, "
+        f"{busy_at:%a} {busy_at.day} {busy_at:%b %Y}, 10:00\u201314:00 UTC."
     )
     order.refresh_from_db()
     assert order.installation_start is None
@@ -323,6 +333,7 @@ def test_a_completed_order_links_its_certificate_and_invoice(client: Client) -> 
         phase=InstallationPhase.COMMISSIONING,
         safety_status="VERIFIED",
     )
+    order = appointments_passed(order)
     client.force_login(member(provider, Role.DISPATCHER))
 
     with run_after_commit():
@@ -449,3 +460,36 @@ def test_a_buyer_app_cannot_move_an_appointment_onto_the_technicians_other_job()
         actor="bap:bap.example.test",
     )
     assert moved.survey_start == busy_at + timedelta(hours=2)  # right after the other job
+
+
+@pytest.mark.django_db
+def test_the_journey_cannot_run_ahead_of_its_appointments(client: Client) -> None:
+    """The installation phase needs a booked installation, completion needs it started: the
+    workspace disables the button with the reason and refuses the POST with it."""
+    provider = installer()
+    order = order_for(
+        provider, status=InstallationStatus.IN_PROGRESS, phase=InstallationPhase.PREPARATION
+    )
+    Order.objects.filter(pk=order.pk).update(
+        survey_start=timezone.now() - timedelta(days=2),
+        survey_end=timezone.now() - timedelta(days=2) + timedelta(hours=2),
+    )
+    client.force_login(member(provider, Role.DISPATCHER))
+
+    page = client.get(page_of(order)).content.decode()
+    assert re.search(r'data-action="advance" disabled', page)
+    assert "Book the installation first" in field(page, "reason")
+    html = act(client, order, "phase")
+    assert alert(html).startswith("Book the installation first")
+    assert field(html, "phase") == "Preparation"
+
+    Order.objects.filter(pk=order.pk).update(
+        phase=InstallationPhase.COMMISSIONING, safety_status="VERIFIED"
+    )
+    page = client.get(page_of(order)).content.decode()
+    assert re.search(r'data-action="complete" disabled', page)
+    assert "No installation was booked" in page
+    html = act(client, order, "complete")
+    assert alert(html).startswith("No installation was booked")
+    order.refresh_from_db()
+    assert order.status == InstallationStatus.IN_PROGRESS
