@@ -6,9 +6,12 @@ from django.urls import include, path
 
 from web.accounts import account_home, sign_in
 from web.homeowner import urls as homeowner
+from web.images import favicon, installer_picture
 from web.workspace import urls as workspace
 
 urlpatterns = [
+    path("media/<path:name>", installer_picture, name="installer-picture"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "documents/",
         include((homeowner.documents_urlpatterns + workspace.documents_urlpatterns, "documents")),

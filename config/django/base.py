@@ -132,6 +132,7 @@ LOGGING = {
 
 from config.settings.accounts import *  # noqa: E402, F403
 from config.settings.beckn import *  # noqa: E402, F403
+from config.settings.catalog import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
 from config.settings.documents import *  # noqa: E402, F403
 from config.settings.payments import *  # noqa: E402, F403
