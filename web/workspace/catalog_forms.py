@@ -13,7 +13,13 @@ from django.core.exceptions import ValidationError
 
 from catalog.models import DocumentType, Item, Provider, ServiceLocation
 from catalog.selectors import MAX_SERVICE_RADIUS_KM
-from catalog.services import ITEM_FIELDS, LOCATION_FIELDS, item_problems, location_problems
+from catalog.services import (
+    EQUIPMENT_FIELDS,
+    ITEM_FIELDS,
+    LOCATION_FIELDS,
+    item_problems,
+    location_problems,
+)
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -77,6 +83,8 @@ class ItemForm(forms.ModelForm):
             "property_type": "Property type",
             "complexity": "Installation complexity",
             "empaneled": "Empaneled for subsidy schemes",
+            "product_warranty_years": "Product warranty (years)",
+            "workmanship_warranty_years": "Workmanship warranty (years)",
         }
         help_texts = {
             "code": "Leave empty to derive it from the name (e.g. 2kW_Rooftop_Solar_Setup).",
@@ -110,6 +118,7 @@ class ItemForm(forms.ModelForm):
                 "financial_assistance",
             ),
         ),
+        ("Equipment and warranty", EQUIPMENT_FIELDS),
         ("Documents", ("required_documents", "documents_required_before_confirm")),
         ("Where it is offered", ("locations",)),
     )
