@@ -405,7 +405,7 @@ def public_provider(external_id: str) -> Provider | None:
     """An active installer by its published id, with its service locations loaded."""
     return (
         Provider.objects.filter(external_id=external_id, is_active=True)
-        .prefetch_related("locations")
+        .prefetch_related("locations", "photos")
         .first()
     )
 
