@@ -4,6 +4,7 @@ go through the same services as an upload (checked, re-encoded, thumbnailed)."""
 
 import hashlib
 import random
+from functools import lru_cache
 from io import BytesIO
 
 from PIL import Image, ImageDraw, ImageFont
@@ -21,7 +22,8 @@ PALETTES = [
     ("#9a3412", "#fed7aa"),
     ("#0c4a6e", "#7dd3fc"),
 ]
-PHOTO_SIZE = (1200, 800)
+PHOTO_SIZE = (1200, 800)  # drawn at this size, kept smaller (demo catalogs load often in tests)
+STORED_SIZE = (720, 480)
 SOLAR_CAPTIONS = ["A finished rooftop array", "Panels on a south-facing roof", "A job at dusk"]
 CHARGER_CAPTIONS = ["A wall charger in a garage", "A charger beside the driveway", "A new panel"]
 
@@ -37,6 +39,7 @@ def _initials(name: str) -> str:
     return "".join(word[0] for word in words[:2]).upper() or "?"
 
 
+@lru_cache(maxsize=64)
 def demo_logo(*, name: str, seed: int) -> bytes:
     """A square logo: a rounded tile in the company's colour, a sun, its initials."""
     ground, sun = PALETTES[seed % len(PALETTES)]
@@ -104,8 +107,15 @@ def demo_pictures_ensure(*, provider: Provider, solar: bool) -> None:
         provider_logo_set(provider=provider, data=demo_logo(name=provider.name, seed=seed))
     if provider.photos.exists():
         return
+    captions = SOLAR_CAPTIONS if solar else CHARGER_CAPTIONS
+    photos = demo_photos(seed=seed, solar=solar)
+    for position, (caption, photo) in enumerate(zip(captions, photos, strict=True)):
+        provider_photo_add(provider=provider, data=photo, caption=caption, position=position)
+
+
+@lru_cache(maxsize=64)
+def demo_photos(*, seed: int, solar: bool) -> tuple[bytes, ...]:
+    """Three photos of the kind of work, the same for the same seed (drawn once a process)."""
     rng = random.Random(seed)  # noqa: S311 (a drawing's variety, not a secret)
     draw = _solar_photo if solar else _charger_photo
-    for position, caption in enumerate(SOLAR_CAPTIONS if solar else CHARGER_CAPTIONS):
-        photo = _png(draw(rng))
-        provider_photo_add(provider=provider, data=photo, caption=caption, position=position)
+    return tuple(_png(draw(rng).resize(STORED_SIZE, Image.Resampling.BICUBIC)) for _ in range(3))

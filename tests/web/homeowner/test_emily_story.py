@@ -78,7 +78,7 @@ def test_emily_orders_follows_and_rates_her_installation(
         has=page.get_by_role("heading", name="SunPower Installers")
     )
     expect(sunpower).to_contain_text("2kW Rooftop Solar Setup")
-    expect(sunpower).to_contain_text("85,000 USD")
+    expect(sunpower).to_contain_text("$85,000")
     screenshot("01-discover")
 
     # 2. She compares SunPower with another solar offer.
