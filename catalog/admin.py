@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 
 from catalog.models import (
@@ -13,16 +12,7 @@ from catalog.models import (
     ProviderPhoto,
     ServiceLocation,
 )
-from catalog.services import image_open, provider_logo_set, provider_photo_add
-
-
-def _picture_bytes(upload: object) -> bytes | None:
-    """The upload's bytes once Pillow has read it as an accepted picture (a form error if not)."""
-    if not upload:
-        return None
-    data = upload.read()
-    image_open(data=data)
-    return data
+from catalog.services import image_upload_read, provider_logo_set, provider_photo_add
 
 
 class ProviderAdminForm(forms.ModelForm):
@@ -36,17 +26,11 @@ class ProviderAdminForm(forms.ModelForm):
     photo_upload = forms.FileField(required=False, label="Add a photo of their work")
     photo_caption = forms.CharField(required=False, max_length=200, label="Its caption")
 
-    def _picture(self, name: str) -> bytes | None:
-        try:
-            return _picture_bytes(self.cleaned_data.get(name))
-        except ValidationError as exc:
-            raise forms.ValidationError(exc.messages) from None
-
     def clean_logo_upload(self) -> bytes | None:
-        return self._picture("logo_upload")
+        return image_upload_read(self.cleaned_data.get("logo_upload"))
 
     def clean_photo_upload(self) -> bytes | None:
-        return self._picture("photo_upload")
+        return image_upload_read(self.cleaned_data.get("photo_upload"))
 
 
 class ProviderPhotoInline(admin.TabularInline):

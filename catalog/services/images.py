@@ -5,6 +5,7 @@ the models' ImageFields (Django's storage API)."""
 
 import uuid
 from io import BytesIO
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +38,16 @@ def image_open(*, data: bytes) -> Image.Image:
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
         raise ValidationError("This file is not a picture that can be read.") from None
     return ImageOps.exif_transpose(image)
+
+
+def image_upload_read(upload: Any) -> bytes | None:
+    """An uploaded file's bytes once Pillow has read them as an accepted picture (None for no
+    upload); ValidationError otherwise. Forms call it in their clean_<field>."""
+    if not upload:
+        return None
+    data = upload.read()
+    image_open(data=data)
+    return data
 
 
 def _encoded(image: Image.Image, *, side: int, keep_transparency: bool) -> ContentFile:
