@@ -216,7 +216,7 @@ def offer_search(query: OfferQuery, *, limit: int | None = None) -> list[Provide
         provider.__dict__.setdefault("matching_items", []).append(item)
     # Dict order: the order of the items' providers (items_matching sorts by provider name).
     result = [providers[provider_id] for provider_id in dict.fromkeys(i.provider_id for i in items)]
-    prefetch_related_objects(result, "images")
+    prefetch_related_objects(result, "images", "photos")
     return result
 
 
