@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+import pandas
+import pvlib
 from django.conf import settings
 
 from catalog.taxonomy import InstallationType
@@ -61,11 +63,6 @@ def is_solar(installation_type: str) -> bool:
 def _clear_sky_kwh_per_m2(latitude: float, longitude: float) -> float:
     """A year's clear-sky sunlight on the tilted panels, in kWh per m² (so per kW of panels at
     the 1 kW/m² of their rating), cached per rounded place."""
-    # pvlib brings pandas and scipy, seconds to import: loaded with the first estimate, not at
-    # every process's start.
-    import pandas
-    import pvlib
-
     times = pandas.date_range(f"{YEAR}-01-01 00:30", periods=8760, freq="h", tz="UTC")
     sun = pvlib.solarposition.get_solarposition(times, latitude, longitude)
     sky = pvlib.clearsky.simplified_solis(sun["apparent_elevation"]).fillna(0)
