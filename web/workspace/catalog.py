@@ -158,9 +158,9 @@ def company_profile(request: HttpRequest) -> HttpResponse:
 @installer_view("catalog.change_item")
 def photo_remove(request: HttpRequest, photo_id: int) -> HttpResponse:
     """POST: take a photo off the installer's profile."""
+    photo = get_object_or_404(request.member.provider.photos.all(), pk=photo_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    photo = get_object_or_404(request.member.provider.photos.all(), pk=photo_id)
     provider_photo_remove(photo=photo)
     messages.success(request, "The photo is removed.")
     return redirect("workspace:company-profile")

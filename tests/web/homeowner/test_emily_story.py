@@ -200,7 +200,7 @@ def test_emily_orders_follows_and_rates_her_installation(
         assert info.value.suggested_filename.endswith(".pdf")
 
     # 11. She rates the installation 5, with a comment.
-    page.get_by_label("Your rating, from 0 to 5").fill("5")
+    page.get_by_role("group", name="Your rating").get_by_role("radio", name="5 stars").check()
     page.get_by_label("Comment (optional)").fill("Professional installation, great system.")
     screenshot("17-rating")
     page.get_by_role("button", name="Send my rating").click()
