@@ -6,7 +6,7 @@ PORT ?= 8000
 DATA_DIR ?= $(CURDIR)/data
 export PORT DATA_DIR
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# PNGs of every homeowner page at 390 and 1280 px, in $(SCREENSHOTS_DIR) (Debian's chromium).
+SCREENSHOTS_DIR ?= $(CURDIR)/artifacts/screenshots
+screenshots: $(BIN)/.installed
+	SCREENSHOTS_DIR=$(SCREENSHOTS_DIR) $(BIN)/pytest -q -p no:cacheprovider \
+		tests/web/homeowner/test_any_phone.py::test_every_homeowner_page_fits_a_phone_and_a_desktop
+	@echo "Screenshots in $(SCREENSHOTS_DIR)"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

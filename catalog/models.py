@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from catalog import zones
 from catalog.taxonomy import (
@@ -21,6 +22,8 @@ from catalog.taxonomy import (
     InstallationType,
     LocationType,
 )
+
+MAX_CERTIFICATIONS = 12
 
 external_id_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._:-]*$", "Use letters, digits, '.', '_', ':' or '-'."
@@ -99,6 +102,23 @@ class Provider(models.Model):
     rating_baseline_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
     rating_distribution = models.JSONField(default=dict, blank=True, editable=False)
     rating_last_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Who the installer is (shown on its profile, offers and the compare page). The logo is
+    # stored re-encoded and resized by catalog.services.images, never as uploaded.
+    logo = models.ImageField(upload_to="installers/logos/", blank=True, max_length=200)
+    founded_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+        help_text="The year the company started installing; pages show the years in business.",
+    )
+    license_number = models.CharField(
+        max_length=64, blank=True, help_text="The contractor's licence number, e.g. CSLB 1012345."
+    )
+    certifications = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Certifications shown as badges, e.g. ["NABCEP PV Installation Professional"].',
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,6 +128,25 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        certifications = self.certifications
+        if not isinstance(certifications, list) or not all(
+            isinstance(name, str) and name.strip() and len(name) <= 100 for name in certifications
+        ):
+            raise ValidationError(
+                {"certifications": "Give a list of certification names (100 characters at most)."}
+            )
+        if len(certifications) > MAX_CERTIFICATIONS:
+            raise ValidationError(
+                {"certifications": f"Give at most {MAX_CERTIFICATIONS} certifications."}
+            )
+
+    @property
+    def years_in_business(self) -> int | None:
+        if self.founded_year is None:
+            return None
+        return max(0, timezone.now().year - self.founded_year)
 
 
 class ProviderImage(models.Model):
@@ -120,6 +159,22 @@ class ProviderImage(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class ProviderPhoto(models.Model):
+    """A photo of the installer's work, re-encoded with a thumbnail (catalog.services.images)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="installers/photos/", max_length=200)
+    thumbnail = models.ImageField(upload_to="installers/thumbnails/", max_length=200)
+    caption = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
 
 
 class ServiceLocation(models.Model):
@@ -247,6 +302,25 @@ class Item(models.Model):
     )
     complexity = models.CharField(max_length=16, choices=InstallationComplexity.choices, blank=True)
     equipment_type = models.CharField(max_length=16, choices=EquipmentType.choices, blank=True)
+    # What goes on the roof: each piece of equipment's make and model, and the warranties.
+    panel_make = models.CharField(max_length=100, blank=True)
+    panel_model = models.CharField(max_length=100, blank=True)
+    inverter_make = models.CharField(max_length=100, blank=True)
+    inverter_model = models.CharField(max_length=100, blank=True)
+    battery_make = models.CharField(max_length=100, blank=True)
+    battery_model = models.CharField(max_length=100, blank=True)
+    product_warranty_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(50)],
+        help_text="Years the equipment's maker guarantees it.",
+    )
+    workmanship_warranty_years = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(50)],
+        help_text="Years the installer guarantees its installation work.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -269,6 +343,16 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.provider})"
+
+    @property
+    def equipment(self) -> list[tuple[str, str]]:
+        """Each piece of equipment named, as ("Panels", "REC Alpha Pure-R 410")."""
+        pieces = [
+            ("Panels", self.panel_make, self.panel_model),
+            ("Inverter", self.inverter_make, self.inverter_model),
+            ("Battery", self.battery_make, self.battery_model),
+        ]
+        return [(kind, f"{make} {model}".strip()) for kind, make, model in pieces if make or model]
 
 
 class ProviderMember(models.Model):

@@ -216,7 +216,7 @@ def offer_search(query: OfferQuery, *, limit: int | None = None) -> list[Provide
         provider.__dict__.setdefault("matching_items", []).append(item)
     # Dict order: the order of the items' providers (items_matching sorts by provider name).
     result = [providers[provider_id] for provider_id in dict.fromkeys(i.provider_id for i in items)]
-    prefetch_related_objects(result, "images")
+    prefetch_related_objects(result, "images", "photos")
     return result
 
 
@@ -405,7 +405,7 @@ def public_provider(external_id: str) -> Provider | None:
     """An active installer by its published id, with its service locations loaded."""
     return (
         Provider.objects.filter(external_id=external_id, is_active=True)
-        .prefetch_related("locations")
+        .prefetch_related("locations", "photos")
         .first()
     )
 

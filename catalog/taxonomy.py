@@ -141,7 +141,7 @@ ENUMERATIONS: dict[str, type[models.TextChoices]] = {
 class FulfillmentType(models.TextChoices):
     """How an installer delivers the service (the guide's fulfillments use ONSITE)."""
 
-    ONSITE = "ONSITE", "Onsite visit"
+    ONSITE = "ONSITE", "On-site installation"
 
 
 # The service categories installers publish: one per installation type, with the network's

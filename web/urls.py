@@ -10,6 +10,7 @@ from web import test_gateway
 from web.accounts import account_home, password_reset, sign_in
 from web.homeowner import payment
 from web.homeowner import urls as homeowner
+from web.images import favicon, installer_picture
 from web.workspace import urls as workspace
 
 # Under /payments/, in the "payments" namespace beside the gateways' webhook (config/urls.py).
@@ -28,6 +29,8 @@ payments_urlpatterns = [
 ]
 
 urlpatterns = [
+    path("media/<path:name>", installer_picture, name="installer-picture"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "documents/",
         include((homeowner.documents_urlpatterns + workspace.documents_urlpatterns, "documents")),

@@ -2,6 +2,9 @@
 to the catalog of on_search (and to the provider and items other answers show)."""
 
 from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
 
 from beckn.mapping.values import decimal_text, parse_gps, tag_group
 from catalog.models import Item, Provider
@@ -113,10 +116,18 @@ def provider_summary(provider: Provider) -> JSON:
         descriptor["short_desc"] = provider.short_desc
     if provider.long_desc:
         descriptor["long_desc"] = provider.long_desc
-    images = [{"url": image.url} for image in provider.images.all()]
+    images = [{"url": image.url} for image in provider.images.all()] or _pictures(provider)
     if images:
         descriptor["images"] = images
     return {"id": provider.external_id, "descriptor": descriptor}
+
+
+def _pictures(provider: Provider) -> list[JSON]:
+    """The installer's logo and photos as the descriptor's images (the guide's only place for
+    them), when its catalog publishes no image URLs of its own."""
+    urls = [provider.logo.url] if provider.logo else []
+    urls += [photo.image.url for photo in provider.photos.all()]
+    return [{"url": urljoin(settings.SITE_URL, url)} for url in urls]
 
 
 def provider_json(provider: Provider, items: list[Item]) -> JSON:

@@ -82,6 +82,9 @@ def _provider_import(data: dict[str, Any]) -> Provider:
     provider.support_url = contact.get("url", "")
     provider.rating_value = _decimal(data["rating"], "rating") if data.get("rating") else None
     provider.rating_count = int(data.get("rating_count", 0))
+    provider.founded_year = _whole(data.get("founded_year"), "founded_year")
+    provider.license_number = str(data.get("license_number", ""))
+    provider.certifications = data.get("certifications", [])
     provider.is_active = bool(data.get("is_active", True))
     validated_save(provider)
 
@@ -148,6 +151,14 @@ def _item_import(
     item.installation_category = data.get("installation_category", "")
     item.complexity = data.get("complexity", "")
     item.equipment_type = data.get("equipment_type", "")
+    equipment = _mapping(data.get("equipment"), "equipment")
+    for piece in ("panel", "inverter", "battery"):
+        described = _mapping(equipment.get(piece), f"equipment.{piece}")
+        setattr(item, f"{piece}_make", str(described.get("make", "")))
+        setattr(item, f"{piece}_model", str(described.get("model", "")))
+    warranty = _mapping(data.get("warranty"), "warranty")
+    item.product_warranty_years = _whole(warranty.get("product_years"), "product_years")
+    item.workmanship_warranty_years = _whole(warranty.get("workmanship_years"), "workmanship_years")
     item.is_active = bool(data.get("is_active", True))
     item.documents_required_before_confirm = bool(
         data.get("documents_required_before_confirm", item.documents_required_before_confirm)
@@ -179,6 +190,22 @@ def _decimal(value: Any, name: str) -> Decimal:
         return Decimal(str(value))
     except InvalidOperation:
         raise ValidationError(f"{name} must be a number, not {value!r}") from None
+
+
+def _mapping(value: Any, name: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ValidationError(f"{name} must be an object, not {value!r}")
+    return value
+
+
+def _whole(value: Any, name: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not str(value).isdigit():
+        raise ValidationError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
 
 
 def _gps(value: str | None) -> tuple[Decimal | None, Decimal | None]:

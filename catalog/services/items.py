@@ -12,6 +12,17 @@ from catalog.models import DocumentType, Fulfillment, Item, Provider, ServiceLoc
 from catalog.selectors import MAX_SERVICE_RADIUS_KM
 from catalog.services.fields import fields_assign, validated_save
 
+# What goes on the roof: the equipment's makes and models, and the warranties.
+EQUIPMENT_FIELDS = (
+    "panel_make",
+    "panel_model",
+    "inverter_make",
+    "inverter_model",
+    "battery_make",
+    "battery_model",
+    "product_warranty_years",
+    "workmanship_warranty_years",
+)
 # The fields of an item its installer edits in the workspace (item_save's `values`).
 ITEM_FIELDS = (
     "name",
@@ -27,6 +38,7 @@ ITEM_FIELDS = (
     "installation_category",
     "complexity",
     "equipment_type",
+    *EQUIPMENT_FIELDS,
     "empaneled",
     "financial_assistance",
     "documents_required_before_confirm",

@@ -144,6 +144,7 @@ REST_FRAMEWORK = {
 from config.settings.accounts import *  # noqa: E402, F403
 from config.settings.beckn import *  # noqa: E402, F403
 from config.settings.beckn_limits import *  # noqa: E402, F403
+from config.settings.catalog import *  # noqa: E402, F403
 from config.settings.celery import *  # noqa: E402, F403
 from config.settings.documents import *  # noqa: E402, F403
 from config.settings.notices import *  # noqa: E402, F403

@@ -57,6 +57,10 @@ def _demo() -> dict:
         (lambda p: p["locations"][0].update(gps="somewhere"), "gps must be"),
         (lambda p: p["items"][0].update(property_type="CASTLE"), "not a valid choice"),
         (lambda p: p.pop("name"), "missing or malformed field 'name'"),
+        (lambda p: p.update(founded_year="old"), "founded_year must be a whole number"),
+        (lambda p: p.update(certifications="NABCEP"), "list of certification names"),
+        (lambda p: p["items"][0].update(equipment="REC"), "equipment must be an object"),
+        (lambda p: p["items"][0].update(warranty={"product_years": 99}), "less than or equal"),
     ],
 )
 def test_invalid_catalogs_are_refused_whole(change, error: str) -> None:
@@ -86,3 +90,28 @@ def test_the_import_sets_whether_documents_come_before_the_order() -> None:
     data["providers"][0]["items"][0]["documents_required_before_confirm"] = False
     catalog_import(data=data)
     assert not Item.objects.get(external_id=item_id).documents_required_before_confirm
+
+
+def test_the_import_sets_who_the_installer_is_and_what_goes_on_the_roof() -> None:
+    data = _demo()
+    provider = data["providers"][0]
+    provider.update(
+        founded_year=2004,
+        license_number="CSLB 1012345",
+        certifications=["NABCEP PV Installation Professional"],
+    )
+    provider["items"][0].update(
+        equipment={
+            "panel": {"make": "Maxeon", "model": "7 420 W"},
+            "inverter": {"make": "Enphase", "model": "IQ8M"},
+        },
+        warranty={"product_years": 25, "workmanship_years": 10},
+    )
+    catalog_import(data=data)
+
+    installer = Provider.objects.get(external_id=provider["id"])
+    assert (installer.founded_year, installer.license_number) == (2004, "CSLB 1012345")
+    assert installer.certifications == ["NABCEP PV Installation Professional"]
+    item = installer.items.get()
+    assert item.equipment == [("Panels", "Maxeon 7 420 W"), ("Inverter", "Enphase IQ8M")]
+    assert (item.product_warranty_years, item.workmanship_warranty_years) == (25, 10)

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from catalog.estimates import capacity_kw, is_solar, method_sentence, solar_estimate
 from catalog.models import Item
 from catalog.selectors import (
     discover_offers,
@@ -20,6 +21,7 @@ from catalog.selectors import (
 from orders.policies import terms_in_words
 from ratings.selectors import provider_reputation, public_review_counts, public_reviews
 from web.homeowner.discover_forms import DiscoverForm
+from web.homeowner.estimate_forms import EstimateForm
 
 OFFERS_PER_PAGE = 20
 REVIEWS_PER_PAGE = 10
@@ -27,7 +29,6 @@ MIN_COMPARED = 2
 MAX_COMPARED = 3
 # An offer id as the compare form sends it (the item's primary key).
 OFFER_ID_RE = re.compile(r"^\d{1,18}$")
-KILOWATTS_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*kw\s*$", re.IGNORECASE)
 
 
 def _service_area(item: Item) -> str:
@@ -39,25 +40,55 @@ def _service_area(item: Item) -> str:
     return "; ".join(dict.fromkeys(places))
 
 
-def _kilowatts(capacity: str) -> Decimal | None:
-    match = KILOWATTS_RE.match(capacity or "")
-    return Decimal(match.group(1)) if match and Decimal(match.group(1)) > 0 else None
-
-
 def _present(items: Iterable[Item]) -> None:
-    """What the offer cards show beside the item's own fields: its service area, price per kW
-    of capacity, and the installer's written review count (one query for all items)."""
+    """What the offer cards show beside the item's own fields: its service area and country
+    (which says miles or km), price per watt of capacity, and the installer's written review
+    count (one query for all items)."""
     items = list(items)
     counts = public_review_counts(provider_ids={item.provider_id for item in items})
     for item in items:
         item.service_area = _service_area(item)
-        kilowatts = _kilowatts(item.system_capacity)
-        item.price_per_kw = (
-            (item.price_estimated_value / kilowatts).quantize(Decimal(1), ROUND_HALF_UP)
-            if kilowatts
+        locations = list(item.locations.all())
+        item.country = locations[0].country_code if locations else "USA"
+        item.capacity_kw = capacity_kw(item.system_capacity)
+        item.price_per_watt = (
+            (item.price_estimated_value / (item.capacity_kw * 1000)).quantize(
+                Decimal("0.01"), ROUND_HALF_UP
+            )
+            if item.capacity_kw
             else None
         )
         item.provider.review_count = counts.get(item.provider_id, 0)
+
+
+def _estimate(items: Iterable[Item], form: EstimateForm) -> None:
+    """For each solar offer with a capacity in kW, its savings estimate at the homeowner's
+    place (the form's) or, without one, at the installer's first located service location."""
+    for item in items:
+        item.estimate = item.estimate_place = None
+        solar = is_solar(item.category.installation_type) and item.capacity_kw
+        # The tax credit and the price form are the United States' (dollars, the federal credit).
+        if not solar or item.currency != "USD":
+            continue
+        place = form.place() or _item_place(item)
+        if place is None:
+            continue
+        item.estimate_place = place[2]
+        item.estimate = solar_estimate(
+            latitude=place[0],
+            longitude=place[1],
+            capacity=item.capacity_kw,
+            price=item.price_estimated_value,
+            electricity_price=form.electricity_price(),
+        )
+
+
+def _item_place(item: Item) -> tuple[float, float, str] | None:
+    for location in item.locations.all():
+        if location.latitude is not None:
+            label = ", ".join(filter(None, [location.city_name, location.state]))
+            return float(location.latitude), float(location.longitude), label
+    return None
 
 
 def _page(request: HttpRequest, objects: object, per_page: int) -> Page:
@@ -100,6 +131,8 @@ def compare(request: HttpRequest) -> HttpResponse:
     if len(offers) != len(ids):
         raise Http404("No such offer.")
     _present(offers)
+    estimate_form = EstimateForm(request.GET)
+    _estimate(offers, estimate_form)
     by_currency: dict[str, Decimal] = {}
     for item in offers:
         lowest = by_currency.get(item.currency)
@@ -112,7 +145,16 @@ def compare(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/compare.html",
-        {"offers": offers, "picked": len(ids), "terms": terms_in_words()},
+        {
+            "offers": offers,
+            "picked": len(ids),
+            "terms": terms_in_words(),
+            "estimate_form": estimate_form,
+            "estimated": any(item.estimate for item in offers),
+            "estimate_place": next((i.estimate_place for i in offers if i.estimate), None),
+            "electricity_price": estimate_form.electricity_price(),
+            "method": method_sentence(),
+        },
     )
 
 
@@ -143,6 +185,8 @@ def item(request: HttpRequest, provider_id: str, item_id: str) -> HttpResponse:
     if offer is None:
         raise Http404("No such offer.")
     _present([offer])
+    estimate_form = EstimateForm(request.GET)
+    _estimate([offer], estimate_form)
     return render(
         request,
         "catalog/item.html",
@@ -151,6 +195,8 @@ def item(request: HttpRequest, provider_id: str, item_id: str) -> HttpResponse:
             "provider": offer.provider,
             "reputation": provider_reputation(provider=offer.provider),
             "terms": terms_in_words(),
+            "estimate_form": estimate_form,
+            "method": method_sentence(),
             "reviews": _page(
                 request,
                 public_reviews(provider=offer.provider, item=offer),

@@ -66,7 +66,7 @@ class DiscoverForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort by", required=False, choices=OfferSort.choices, initial=OfferSort.RELEVANCE
     )
-    empaneled = forms.BooleanField(label="Empaneled installers only", required=False)
+    empaneled = forms.BooleanField(label="Government-approved installers only", required=False)
     financing = forms.BooleanField(label="Financing available", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from catalog.taxonomy import InstallationStatus
 from ratings.selectors import order_review, provider_reputation
 from ratings.values import rating_display
-from web.homeowner.rating_forms import OrderRatingForm
+from web.homeowner.rating_forms import OrderRatingForm, star_initial
 
 register = template.Library()
 register.filter("rating_display", rating_display)
@@ -24,7 +24,11 @@ def order_rating_panel(context: template.Context) -> dict[str, Any]:
     review = order_review(order=order)
     form = context.get("rating_form")
     if form is None:
-        initial = {"value": review.value, "comment": review.public_comment} if review else {}
+        initial = (
+            {"value": star_initial(review.value), "comment": review.public_comment}
+            if review
+            else {}
+        )
         form = OrderRatingForm(initial=initial)
     return {
         "order": order,

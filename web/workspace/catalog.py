@@ -5,14 +5,23 @@ provider's rows, so another installer's ids answer 404; writes go through catalo
 """
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 
 from catalog.models import Item, ServiceLocation
 from catalog.selectors import provider_items, provider_locations
-from catalog.services import item_active_set, item_save, service_location_save
+from catalog.services import (
+    item_active_set,
+    item_save,
+    provider_logo_set,
+    provider_photo_add,
+    provider_photo_remove,
+    provider_profile_update,
+    service_location_save,
+)
 from web.frame import form_page, is_htmx, page, posted
-from web.workspace.catalog_forms import ItemForm, ServiceLocationForm
+from web.workspace.catalog_forms import CompanyProfileForm, ItemForm, ServiceLocationForm
 from web.workspace.tenancy import installer_view
 
 
@@ -107,3 +116,51 @@ def location_edit(request: HttpRequest, location_id: int) -> HttpResponse:
         provider_locations(provider=request.member.provider), pk=location_id
     )
     return _location_page(request, location)
+
+
+@installer_view("catalog.change_item")
+def company_profile(request: HttpRequest) -> HttpResponse:
+    """Who the installer is on its public pages: year founded, licence, certifications, logo and
+    photos."""
+    provider = request.member.provider
+    initial = {
+        "founded_year": provider.founded_year,
+        "license_number": provider.license_number,
+        "certifications": "\n".join(provider.certifications),
+    }
+    data = posted(request)
+    form = CompanyProfileForm(data, request.FILES if data is not None else None, initial=initial)
+
+    def save() -> tuple[str, str]:
+        with transaction.atomic():
+            values = form.cleaned_data
+            provider_profile_update(
+                provider=provider,
+                founded_year=values["founded_year"],
+                license_number=values["license_number"],
+                certifications=values["certifications"],
+            )
+            if values["logo"]:
+                provider_logo_set(provider=provider, data=values["logo"])
+            elif values["remove_logo"] and provider.logo:
+                provider_logo_set(provider=provider, data=None)
+            if values["photo"]:
+                provider_photo_add(
+                    provider=provider, data=values["photo"], caption=values["photo_caption"]
+                )
+        return "Your company profile is saved.", "workspace:company-profile"
+
+    template = "workspace/catalog/company_profile.html"
+    context = {"provider": provider, "photos": provider.photos.all()}
+    return form_page(request, form, save, template, context, nav="catalog")
+
+
+@installer_view("catalog.change_item")
+def photo_remove(request: HttpRequest, photo_id: int) -> HttpResponse:
+    """POST: take a photo off the installer's profile."""
+    photo = get_object_or_404(request.member.provider.photos.all(), pk=photo_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    provider_photo_remove(photo=photo)
+    messages.success(request, "The photo is removed.")
+    return redirect("workspace:company-profile")

@@ -11,9 +11,16 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from catalog.models import DocumentType, Item, Provider, ServiceLocation
+from catalog.models import MAX_CERTIFICATIONS, DocumentType, Item, Provider, ServiceLocation
 from catalog.selectors import MAX_SERVICE_RADIUS_KM
-from catalog.services import ITEM_FIELDS, LOCATION_FIELDS, item_problems, location_problems
+from catalog.services import (
+    EQUIPMENT_FIELDS,
+    ITEM_FIELDS,
+    LOCATION_FIELDS,
+    image_upload_read,
+    item_problems,
+    location_problems,
+)
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
@@ -77,6 +84,8 @@ class ItemForm(forms.ModelForm):
             "property_type": "Property type",
             "complexity": "Installation complexity",
             "empaneled": "Empaneled for subsidy schemes",
+            "product_warranty_years": "Product warranty (years)",
+            "workmanship_warranty_years": "Workmanship warranty (years)",
         }
         help_texts = {
             "code": "Leave empty to derive it from the name (e.g. 2kW_Rooftop_Solar_Setup).",
@@ -110,6 +119,7 @@ class ItemForm(forms.ModelForm):
                 "financial_assistance",
             ),
         ),
+        ("Equipment and warranty", EQUIPMENT_FIELDS),
         ("Documents", ("required_documents", "documents_required_before_confirm")),
         ("Where it is offered", ("locations",)),
     )
@@ -205,3 +215,44 @@ class ServiceLocationForm(forms.ModelForm):
 
     def values(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in LOCATION_FIELDS}
+
+
+class CompanyProfileForm(forms.Form):
+    """Who the installer is, as homeowners see it: founding year, licence, certifications, logo
+    and a new photo (the pictures are checked and re-encoded by catalog.services.images)."""
+
+    founded_year = forms.IntegerField(
+        label="Year founded",
+        required=False,
+        min_value=1800,
+        max_value=2100,
+        help_text="Homeowners see your years in business.",
+    )
+    license_number = forms.CharField(
+        label="Licence number", required=False, max_length=64, help_text="e.g. CSLB 1012345."
+    )
+    certifications = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=f"One a line, e.g. NABCEP PV Installation Professional (at most "
+        f"{MAX_CERTIFICATIONS}). Each shows as a badge.",
+    )
+    logo = forms.FileField(label="New logo", required=False, help_text="JPEG, PNG, WebP or GIF.")
+    remove_logo = forms.BooleanField(label="Remove the logo", required=False)
+    photo = forms.FileField(label="Add a photo of your work", required=False)
+    photo_caption = forms.CharField(label="Its caption", required=False, max_length=200)
+
+    def clean_certifications(self) -> list[str]:
+        names = [line.strip() for line in self.cleaned_data["certifications"].splitlines()]
+        names = [name for name in names if name]
+        if len(names) > MAX_CERTIFICATIONS:
+            raise ValidationError(f"Give at most {MAX_CERTIFICATIONS} certifications.")
+        if any(len(name) > 100 for name in names):
+            raise ValidationError("Each certification has at most 100 characters.")
+        return names
+
+    def clean_logo(self) -> bytes | None:
+        return image_upload_read(self.cleaned_data.get("logo"))
+
+    def clean_photo(self) -> bytes | None:
+        return image_upload_read(self.cleaned_data.get("photo"))

@@ -45,6 +45,12 @@ urlpatterns = [
             [
                 path("", catalog.catalog, name="catalog"),
                 path("items/new/", catalog.item_new, name="item-new"),
+                path("profile/", catalog.company_profile, name="company-profile"),
+                path(
+                    "profile/photos/<int:photo_id>/remove/",
+                    catalog.photo_remove,
+                    name="photo-remove",
+                ),
                 path("items/<int:item_id>/", catalog.item_edit, name="item-edit"),
                 path(
                     "items/<int:item_id>/deactivate/",

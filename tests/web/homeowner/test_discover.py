@@ -53,18 +53,25 @@ def test_solar_in_san_francisco_lists_sunpowers_2kw_offer_as_a_card(
     for shown in (
         "4.6/5",
         "no written reviews yet",
-        "Empaneled installer",
-        "Government subsidy",
-        "Financial assistance",
-        "Price estimate 85,000 USD",
-        "Capacity 2KW",
+        "Government-approved for this installation",
+        "Government-approved installer",
+        "Financing available",
+        "Price estimate $85,000 · $42.50 per watt",
+        "Size 2 kW",
+        "Panels Maxeon 7 425 W",
+        "Inverter Enphase IQ8HC microinverters",
+        "Warranty 25 years on the equipment, 10 years on the work",
+        "Licence CSLB 843621",
+        "NABCEP PV Installation Professional",
+        "years in business",
         "ID proof, Ownership certificate, Electricity bill, Net metering form, Wiring diagram",
         "Service area San Francisco, CA",
-        "km away",
+        "mi away",
     ):
         assert shown in text, shown
     item_url = reverse("catalog:item", args=["sunpower_sf", "sp-resi-001"])
-    assert f'href="{item_url}"' in page
+    # The offer's link carries the place searched, for its savings estimate.
+    assert f'href="{item_url}?lat=37.' in page
     assert f'name="offer" value="{sunpower.pk}"' in page
     assert 'action="/compare/"' in page and "Compare selected" in page
     assert "6 offers near San Francisco, CA" in page

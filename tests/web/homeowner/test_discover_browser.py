@@ -33,14 +33,14 @@ def test_discover_tick_two_offers_and_compare_them(
     page.get_by_role("heading", name="6 offers near San Francisco, CA").wait_for()
     assert "type=SOLAR_PANEL" in page.url  # htmx pushed the search into the address bar
     sunpower = card(page, "SunPower Installers", "2kW Rooftop Solar Setup")
-    assert "85,000 USD" in sunpower.inner_text()
-    assert "Empaneled installer" in sunpower.inner_text()
+    assert "$85,000" in sunpower.inner_text()
+    assert "Government-approved installer" in sunpower.inner_text()
     screenshot("01-discover-results")
 
     page.get_by_label("Sort by").select_option(label="Lowest price")
     page.wait_for_url("**sort=price**")
     first = page.locator("article.offer-card h3").first
-    assert first.inner_text() == "Mission Rooftop Energy"  # 21,500 USD, the cheapest
+    assert first.inner_text() == "Mission Rooftop Energy"  # $21,500, the cheapest
 
     sunpower.get_by_label("Compare").check()
     card(page, "Golden Gate Solar Co.", "8kW Residential Rooftop Solar").get_by_label(

@@ -28,7 +28,10 @@ def text_of(response: object) -> str:
 def row(response: object, label: str) -> list[str]:
     """The cells of the table row headed `label`, as text."""
     body = response.content.decode()  # type: ignore[attr-defined]
-    match = re.search(rf'<tr><th scope="row">{re.escape(label)}</th>(.*?)</tr>', body, re.S)
+    estimate = r'(?: <span class="badge badge-estimate">Estimate</span>)?'
+    match = re.search(
+        rf'<tr><th scope="row">{re.escape(label)}{estimate}</th>(.*?)</tr>', body, re.S
+    )
     assert match, f"no row {label!r}"
     cells = re.findall(r"<td[^>]*>(.*?)</td>", match.group(1), re.S)
     return [
@@ -47,22 +50,45 @@ def test_two_offers_side_by_side(client: Client, demo_catalog: None) -> None:
     assert "SunPower Installers" in headers[0] and "2kW Rooftop Solar Setup" in headers[0]
     assert "Golden Gate Solar Co." in headers[1]
     price = row(response, "Price estimate")
-    assert price[0] == "85,000 USD"
-    assert price[1] == "28,500 USD Lowest price"
-    assert row(response, "Price per kW") == ["42,500 USD", "3,563 USD"]
-    assert row(response, "Capacity") == ["2KW", "8KW"]
+    assert price[0] == "$85,000"
+    assert price[1] == "$28,500 Lowest price"
+    assert row(response, "Price per watt") == ["$42.50", "$3.56"]
+    assert row(response, "Size") == ["2 kW", "8 kW"]
+    assert row(response, "Panels") == ["Maxeon 7 425 W", "REC Alpha Pure-R 410 W"]
+    assert row(response, "Inverter") == [
+        "Enphase IQ8HC microinverters",
+        "Enphase IQ8M microinverters",
+    ]
+    assert row(response, "Battery") == ["None", "None"]
+    assert row(response, "After the federal tax credit") == [
+        "$59,500 (30% credit)",
+        "$19,950 (30% credit)",
+    ]
+    production = row(response, "Production a year")
+    assert all(re.fullmatch(r"about \d{1,2},\d{3} kWh", cell) for cell in production)
+    assert all(cell.startswith("about $") for cell in row(response, "Bill savings a year"))
+    assert all(cell.endswith(" years") for cell in row(response, "Pays for itself in"))
+    assert "near San Francisco, CA, at $0.30 a kWh: Estimated with pvlib" in text_of(response)
     rating = row(response, "Rating")
-    assert rating[0].startswith("4.6/5") and "Best rated" not in rating[0]
-    assert rating[1].startswith("4.7/5 from 312 ratings Best rated")
+    assert "★" in rating[0] and "4.6/5" in rating[0] and "Best rated" not in rating[0]
+    assert "4.7/5 from 312 ratings Best rated" in rating[1]
+    installers = row(response, "The installer")
+    assert (
+        "Licence CSLB 843621" in installers[0] and "Government-approved installer" in installers[0]
+    )
+    assert "NABCEP PV Installation Professional" in installers[1]
     documents = row(response, "Documents required")
     assert "Net metering form" in documents[0] and "Site photos" not in documents[0]
     assert "Site photos" in documents[1]
     assert row(response, "Financing") == ["Financial assistance available"] * 2
+    assert row(response, "Warranty") == [
+        "25 years on the equipment, 10 years on the work",
+        "25 years on the equipment, 25 years on the work",
+    ]
     assert row(response, "Service area") == [
         "San Francisco, CA",
         "San Francisco, CA; San Mateo, CA",
     ]
-    assert all("Not stated in the offer" in cell for cell in row(response, "Warranty"))
     # The same for every offer (orders.policies): one cell across the columns.
     [payment] = row(response, "Payment terms")
     assert "nothing is charged when you order" in payment
@@ -92,7 +118,7 @@ def test_three_offers_and_repeated_ids_count_once(client: Client, demo_catalog: 
     response = compare(client, *picked, picked[0])
 
     assert [item.pk for item in response.context["offers"]] == picked
-    assert len(row(response, "Capacity")) == 3
+    assert len(row(response, "Size")) == 3
 
 
 @pytest.mark.parametrize("count", [0, 1, 4])
@@ -139,3 +165,30 @@ def test_an_inactive_offer_or_installer_is_not_found(client: Client, demo_catalo
 
     assert compare(client, sunpower.pk, golden_gate.pk).status_code == 404
     assert compare(client, sunpower.pk, mission.pk).status_code == 404
+
+
+def test_the_estimate_follows_the_homeowners_place_and_electricity_price(
+    client: Client, demo_catalog: None
+) -> None:
+    picked = [offer("ggs-resi-001").pk, offer("bv-ev-001").pk]
+    url = reverse("catalog:compare")
+
+    first = client.get(url, {"offer": picked, "kwh_price": "0.20"})
+    dearer = client.get(url, {"offer": picked, "kwh_price": "0.40"})
+    phoenix = client.get(
+        url,
+        {"offer": picked, "kwh_price": "0.20", "lat": "33.45", "lng": "-112.07", "near": "Phoenix"},
+    )
+    junk = client.get(url, {"offer": picked, "kwh_price": "free", "lat": "999", "lng": "x"})
+
+    def figures(response: object) -> tuple[int, int]:
+        production = row(response, "Production a year")[0]
+        savings = row(response, "Bill savings a year")[0]
+        return int(re.sub(r"\D", "", production)), int(re.sub(r"\D", "", savings))
+
+    kwh, savings = figures(first)
+    assert figures(dearer) == (kwh, pytest.approx(2 * savings, abs=1))
+    assert figures(phoenix)[0] > kwh
+    assert "near Phoenix, at $0.20 a kWh" in text_of(phoenix)
+    assert row(first, "Production a year")[1] == "Not applicable"  # an EV charger
+    assert junk.status_code == 200 and "at $0.30 a kWh" in text_of(junk)

@@ -62,6 +62,11 @@ def test_a_completed_installation_asks_for_a_rating_beside_the_installers_reputa
     assert f'action="{rate_url(order)}"' in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert 'name="value"' in page and 'name="comment"' in page
+    # The rating is five radio buttons drawn as stars, in a fieldset its legend names.
+    assert '<fieldset class="star-input"' in page and "<legend>Your rating</legend>" in page
+    assert page.count('type="radio" name="value"') == 5
+    assert '<span class="visually-hidden">4 stars</span>' in page
+    assert 'aria-label="4.7 out of 5 stars"' in page
 
 
 @pytest.mark.parametrize(
@@ -169,7 +174,7 @@ def test_the_page_updates_the_review_given_in_the_buyer_app_and_keeps_the_reply(
     page = browser.get(track_url(order)).content.decode()
     assert "Crooked panels." in page
     assert "Reply from " in page and "Fixed on the 3rd, sorry." in page
-    assert 'value="2.00"' in page  # the form starts from the review given
+    assert 'value="2" id="id_value_1" checked' in page  # the form starts from the review given
 
     post_rating(browser, order, value="4", comment="Crooked panels, fixed quickly.")
 

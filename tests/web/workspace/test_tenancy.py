@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver
 
 import web.workspace.urls
 from beckn.models import OutboundMessage
-from catalog.models import Provider, ProviderMember, ServiceLocation
+from catalog.models import Provider, ProviderMember, ProviderPhoto, ServiceLocation
 from documents.models import Document
 from orders.models import TechnicianCertification
 from tests.orders.factories import TechnicianFactory
@@ -63,6 +63,9 @@ def tenant(name: str) -> Tenant:
         "item": order.items.first().item,
         "location": ServiceLocation.objects.filter(provider=provider).first(),
         "member": ProviderMember.objects.get(user=member(provider, Role.DISPATCHER)),
+        "photo": ProviderPhoto.objects.create(
+            provider=provider, image="installers/photos/a.jpg", thumbnail="installers/t/a.jpg"
+        ),
     }
     return Tenant(provider, owner, objects)
 
@@ -77,6 +80,7 @@ OBJECTS: dict[str, str] = {
     "item_id": "item",
     "location_id": "location",
     "member_id": "member",
+    "photo_id": "photo",
 }
 # What a `pk` names, by the path segment before it.
 PK_OF: dict[str, str] = {
