@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog import zones
+from catalog.formatting import money as money_in_words
 from catalog.models import ProviderMember
 from catalog.taxonomy import DocumentationStatus, InstallationStatus, VerificationStatus
-from catalog.templatetags.localise import money as money_in_words
 from documents import selectors as documents
 from notices import ics
 from notices.models import OrderEmail, ReminderOptOut

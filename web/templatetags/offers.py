@@ -1,5 +1,5 @@
 """The words a homeowner reads on offer pages: `{% load offers %}`, then
-`{{ amount|money:currency }}` ("$28,500"), `{{ km|distance:country }}` ("12 mi away" in the
+`{{ km|distance:country }}` ("12 mi away" in the
 USA), `{{ "8KW"|capacity }}` ("8 kW"), and `{% stars value %}` (five stars, read as "4.6 out of 5
 stars")."""
 
@@ -12,24 +12,11 @@ from django.utils.formats import number_format
 
 register = template.Library()
 
-SYMBOLS = {"USD": "$"}
 # Countries whose people read distances in miles (ISO 3166 alpha-3, as service locations say).
 MILES_COUNTRIES = {"USA", "US", "LBR", "MMR", "GBR"}
 KM_PER_MILE = Decimal("1.609344")
 CAPACITY_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(kwh|kw|mw|w)\s*$", re.IGNORECASE)
 UNITS = {"kwh": "kWh", "kw": "kW", "mw": "MW", "w": "W"}
-
-
-@register.filter
-def money(amount: Decimal | int | float | str | None, currency: str = "USD") -> str:
-    """28500 USD -> "$28,500"; 28500.5 -> "$28,500.50"; another currency keeps its code after."""
-    if amount in (None, ""):
-        return ""
-    value = Decimal(str(amount))
-    places = 0 if value == value.to_integral_value() else 2
-    figure = number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-    symbol = SYMBOLS.get(currency)
-    return f"{symbol}{figure}" if symbol else f"{figure} {currency}"
 
 
 @register.filter

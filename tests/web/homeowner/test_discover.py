@@ -56,7 +56,7 @@ def test_solar_in_san_francisco_lists_sunpowers_2kw_offer_as_a_card(
         "Government-approved for this installation",
         "Government-approved installer",
         "Financing available",
-        "Price estimate $85,000 · $42.50 per watt",
+        "Price estimate $85,000.00 · $42.50 per watt",
         "Size 2 kW",
         "Panels Maxeon 7 425 W",
         "Inverter Enphase IQ8HC microinverters",

@@ -50,8 +50,8 @@ def test_two_offers_side_by_side(client: Client, demo_catalog: None) -> None:
     assert "SunPower Installers" in headers[0] and "2kW Rooftop Solar Setup" in headers[0]
     assert "Golden Gate Solar Co." in headers[1]
     price = row(response, "Price estimate")
-    assert price[0] == "$85,000"
-    assert price[1] == "$28,500 Lowest price"
+    assert price[0] == "$85,000.00"
+    assert price[1] == "$28,500.00 Lowest price"
     assert row(response, "Price per watt") == ["$42.50", "$3.56"]
     assert row(response, "Size") == ["2 kW", "8 kW"]
     assert row(response, "Panels") == ["Maxeon 7 425 W", "REC Alpha Pure-R 410 W"]
@@ -61,8 +61,8 @@ def test_two_offers_side_by_side(client: Client, demo_catalog: None) -> None:
     ]
     assert row(response, "Battery") == ["None", "None"]
     assert row(response, "After the federal tax credit") == [
-        "$59,500 (30% credit)",
-        "$19,950 (30% credit)",
+        "$59,500.00 (30% credit)",
+        "$19,950.00 (30% credit)",
     ]
     production = row(response, "Production a year")
     assert all(re.fullmatch(r"about \d{1,2},\d{3} kWh", cell) for cell in production)
@@ -184,7 +184,8 @@ def test_the_estimate_follows_the_homeowners_place_and_electricity_price(
     def figures(response: object) -> tuple[int, int]:
         production = row(response, "Production a year")[0]
         savings = row(response, "Bill savings a year")[0]
-        return int(re.sub(r"\D", "", production)), int(re.sub(r"\D", "", savings))
+        dollars = savings.split(".")[0]  # whole dollars: an estimate's cents are always .00
+        return int(re.sub(r"\D", "", production)), int(re.sub(r"\D", "", dollars))
 
     kwh, savings = figures(first)
     assert figures(dearer) == (kwh, pytest.approx(2 * savings, abs=1))

@@ -150,8 +150,8 @@ def test_the_offer_page_shows_every_detail_documents_terms_and_an_order_link(
     for shown in (
         "8kW Residential Rooftop Solar",
         "Solar Panel Installation by Golden Gate Solar Co.",
-        "$28,500 estimated price",
-        "$3.56 per watt · $19,950 after the federal tax credit",
+        "$28,500.00 estimated price",
+        "$3.56 per watt · $19,950.00 after the federal tax credit",
         "What goes on your roof Size 8 kW Panels REC Alpha Pure-R 410 W",
         "Inverter Enphase IQ8M microinverters",
         "Warranty 25 years on the equipment, 25 years on the work",
