@@ -215,7 +215,7 @@ def order_email_send(*, email_id: int) -> OrderEmail | None:
     server is recorded and raised again (the task retries it)."""
     with transaction.atomic():
         email = (
-            OrderEmail.objects.select_for_update()
+            OrderEmail.objects.select_for_update(of=("self",))
             .select_related("order__provider", "order__technician")
             .filter(pk=email_id, status=OrderEmail.Status.QUEUED)
             .first()
