@@ -26,6 +26,7 @@ from notices import ics
 from notices.models import OrderEmail, ReminderOptOut
 from orders import policies
 from orders.models import Order
+from payments import selectors as payments
 
 SUBJECTS = {
     OrderEmail.Kind.PLACED: "Your order {ir} with {installer} is placed",
@@ -38,6 +39,8 @@ SUBJECTS = {
     OrderEmail.Kind.NEW_ORDER: "New order {ir}: {customer}",
     OrderEmail.Kind.REVIEW: "Order {ir}: documents to review",
 }
+# The e-mails to the installer's members (the others go to the homeowner).
+TO_INSTALLER = (OrderEmail.Kind.NEW_ORDER, OrderEmail.Kind.REVIEW)
 REMINDER_SALT = "notices.reminders.off"
 REDO = (VerificationStatus.NEEDS_REVISION, VerificationStatus.REJECTED)
 
@@ -105,6 +108,19 @@ def _appointment(order: Order, which: str) -> tuple[str, datetime, datetime] | N
     return policies.Appointment(which).label, start, end
 
 
+def _pay_now(order: Order) -> dict[str, str]:
+    """The "Pay now" link of a homeowner's e-mail, when the order can be paid by card now (its
+    terms say payment is due and the installer collects it); empty otherwise."""
+    window = payments.payment_window(order=order)
+    if not window.payable_now:
+        return {}
+    return {
+        "pay_url": payments.payment_page_url(order=order),
+        "pay_amount": money_in_words(order.total, order.currency),
+        "pay_due": window.due,
+    }
+
+
 def _context(email: OrderEmail) -> dict[str, Any]:
     order = email.order
     context: dict[str, Any] = {
@@ -119,6 +135,8 @@ def _context(email: OrderEmail) -> dict[str, Any]:
         "data": email.data,
         "workspace_url": _absolute(reverse("workspace:order", args=[order.pk])),
     }
+    if email.kind not in TO_INSTALLER:
+        context.update(_pay_now(order))
     which = email.data.get("appointment")
     if which and (appointment := _appointment(order, which)):
         label, start, end = appointment

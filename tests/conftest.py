@@ -5,6 +5,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -165,17 +166,23 @@ def bpp_public_key() -> str:
     return our_identity().public_key
 
 
-@pytest.fixture(scope="session")
-def celery_worker() -> Iterator[Any]:
-    """A real Celery worker (in a thread) consuming this test process's own queue."""
-    with start_worker(
+def worker_started(concurrency: int = 4) -> AbstractContextManager[Any]:
+    """A real Celery worker (in a thread) consuming this test process's own queue, on the
+    broker the app is configured with."""
+    return start_worker(
         celery_app,
         pool="threads",
-        concurrency=4,
+        concurrency=concurrency,
         perform_ping_check=False,
         loglevel="WARNING",
         shutdown_timeout=10,
-    ) as worker:
+    )
+
+
+@pytest.fixture(scope="session")
+def celery_worker() -> Iterator[Any]:
+    """A real Celery worker (in a thread) consuming this test process's own queue."""
+    with worker_started() as worker:
         yield worker
     with celery_app.connection_for_write() as connection:
         connection.default_channel.queue_purge(celery_app.conf.task_default_queue)

@@ -1,21 +1,25 @@
-"""Celery: JSON only, late acks (tasks are idempotent), bounded time, Redis or embedded."""
+"""Celery: JSON only, late acks (tasks are idempotent), bounded time; the broker is
+CELERY_BROKER_URL when set (RabbitMQ: amqp://...), else Redis (REDIS_URL), else embedded."""
 
 from config.env import DATA_DIR, env
 from config.settings.beckn import BECKN_OUTBOX_SWEEP_SECONDS
 from config.settings.beckn_limits import BECKN_PRUNE_SECONDS
 from config.settings.documents import DOCUMENTS_ISSUED_SWEEP_SECONDS
 
-_redis_url = env.str("REDIS_URL", default="")
+# A broker of its own (RabbitMQ, amqp://user:password@host:5672/vhost) whatever REDIS_URL says:
+# Redis then stays the cache only.
+_broker_url = env.str("CELERY_BROKER_URL", default="") or env.str("REDIS_URL", default="")
 
-if _redis_url:
-    CELERY_BROKER_URL = _redis_url
-    if _redis_url.startswith("redis://"):  # (rediss:// keeps kombu's own transport and its TLS)
+if _broker_url:
+    CELERY_BROKER_URL = _broker_url
+    if _broker_url.startswith("redis://"):  # (rediss:// keeps kombu's own transport and its TLS)
         CELERY_BROKER_TRANSPORT = "config.redis_broker:Transport"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": 600,
-        "socket_timeout": 2,
-        "socket_connect_timeout": 2,
-    }
+    if _broker_url.startswith(("redis://", "rediss://")):
+        CELERY_BROKER_TRANSPORT_OPTIONS = {
+            "visibility_timeout": 600,
+            "socket_timeout": 2,
+            "socket_connect_timeout": 2,
+        }
 else:
     # Embedded mode: kombu's filesystem transport needs no server, only folders (config/broker.py
     # makes its messages appear whole).

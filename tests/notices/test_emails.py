@@ -14,14 +14,16 @@ from django.core import mail
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
 
+from catalog.formatting import money
 from catalog.taxonomy import VerificationStatus
 from documents import services as document_services
 from documents.models import Document
 from notices import receivers, services, tasks
 from notices.models import OrderEmail, ReminderOptOut
 from orders import services as order_services
-from orders.models import Order
+from orders.models import Order, PaymentCollector, PaymentTerms
 from orders.policies import Slot
+from payments import selectors as payment_selectors
 from payments.models import Payment
 from tests.orders.factories import OrderFactory, TechnicianFactory
 from tests.web.homeowner.helpers import (
@@ -248,3 +250,77 @@ def test_installers_get_new_orders_and_documents_to_review_by_their_choice(
     ]
     assert all(owner.email not in m.to for m in mail.outbox)  # the owner did not choose them
     assert all(f"/installer/orders/{order.pk}/" in m.body for m in to_installer)
+
+
+def pay_now_lines(message: mail.EmailMultiAlternatives) -> tuple[list[str], str]:
+    """The "Pay now" lines of the text and the link of the HTML ('' when there is none)."""
+    lines = [line for line in message.body.splitlines() if line.startswith("Pay now")]
+    html = html_of(message)
+    marker = html.find("data-pay-now")
+    return lines, html[
+        html.rfind("<a ", 0, marker) : html.find("</a>", marker) + 4
+    ] if marker >= 0 else ""
+
+
+def test_an_order_paid_on_installation_is_placed_with_a_pay_now_link(order: Order) -> None:
+    (placed,) = mail.outbox
+    url = payment_selectors.payment_page_url(order=order)
+    amount = money(order.total, order.currency)
+    (line,), link = pay_now_lines(placed)
+    assert line == f"Pay now {amount} (due on installation): {url}"
+    assert f'href="{url}"' in link and f"Pay now {amount}" in link
+
+
+def test_paid_after_the_installation_the_completion_carries_the_pay_now_link(
+    emily: Client,
+) -> None:
+    with sent_after_commit():
+        order = place_web_order(emily, sunpower_item(), payment="pay-on-site")
+    assert order.payment_terms == PaymentTerms.POST_FULFILLMENT
+    (placed,) = mail.outbox
+    assert pay_now_lines(placed) == ([], "")  # not due before the installation
+    mail.outbox.clear()
+    with sent_after_commit():
+        order = complete(order)
+    completed = next(m for m in mail.outbox if m.subject.endswith("is completed"))
+    (line,), link = pay_now_lines(completed)
+    url = payment_selectors.payment_page_url(order=order)
+    assert line.endswith(f"(due after the installation): {url}")
+    assert money(order.total, order.currency) in line and f'href="{url}"' in link
+
+
+def test_nothing_to_pay_no_pay_now_link(order: Order) -> None:
+    Payment.objects.create(
+        order=order,
+        gateway="test",
+        amount=order.total,
+        currency="USD",
+        status=Payment.Status.PAID,
+        paid_amount=order.total,
+        paid_currency="USD",
+        paid_at=timezone.now(),
+    )
+    mail.outbox.clear()
+    with sent_after_commit():
+        order_services.order_technician_assign(
+            order=order, technician=TechnicianFactory(provider=order.provider), actor=INSTALLER
+        )
+    (paid,) = mail.outbox
+    assert pay_now_lines(paid) == ([], "")
+
+    for collector, shown in (
+        (PaymentCollector.BUYER_APP, False),
+        (PaymentCollector.INSTALLER, True),
+    ):
+        network = OrderFactory(
+            customer_email="ravi@example.com",
+            payment_terms=PaymentTerms.ON_FULFILLMENT,
+            payment_collector=collector,
+        )
+        mail.outbox.clear()
+        with override_settings(NOTIFY_NETWORK_ORDERS=True), sent_after_commit():
+            order_services.order_technician_assign(
+                order=network, technician=TechnicianFactory(provider=network.provider), actor="x"
+            )
+        (message,) = mail.outbox
+        assert bool(pay_now_lines(message)[0]) is shown, collector
