@@ -5,7 +5,6 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -166,23 +165,17 @@ def bpp_public_key() -> str:
     return our_identity().public_key
 
 
-def worker_started(concurrency: int = 4) -> AbstractContextManager[Any]:
-    """A real Celery worker (in a thread) consuming this test process's own queue, on the
-    broker the app is configured with."""
-    return start_worker(
-        celery_app,
-        pool="threads",
-        concurrency=concurrency,
-        perform_ping_check=False,
-        loglevel="WARNING",
-        shutdown_timeout=10,
-    )
-
-
 @pytest.fixture(scope="session")
 def celery_worker() -> Iterator[Any]:
     """A real Celery worker (in a thread) consuming this test process's own queue."""
-    with worker_started() as worker:
+    with start_worker(
+        celery_app,
+        pool="threads",
+        concurrency=4,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=10,
+    ) as worker:
         yield worker
     with celery_app.connection_for_write() as connection:
         connection.default_channel.queue_purge(celery_app.conf.task_default_queue)
