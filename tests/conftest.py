@@ -14,6 +14,7 @@ import requests
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 
+from beckn.delivery import limits
 from beckn.inbound import guards
 from beckn.keys import our_identity
 from beckn.peers import BapIdentity, CallbackServer, encode
@@ -61,6 +62,12 @@ def rate_counters_cleared() -> None:
     """Each test starts with fresh /beckn/ rate counters (they live in this process's memory
     without Redis): a test's refusals never spend the next one's quota."""
     guards.rate_counters().clear()
+
+
+@pytest.fixture(autouse=True)
+def delivery_limits_forgotten() -> None:
+    """Each test starts with the callback limits of no BAP learnt (this process's memory)."""
+    limits.forget()
 
 
 @pytest.fixture

@@ -28,8 +28,12 @@ BECKN_CALLBACK_READ_TIMEOUT = env.float("BECKN_CALLBACK_READ_TIMEOUT", default=1
 BECKN_CALLBACK_MAX_ATTEMPTS = env.int("BECKN_CALLBACK_MAX_ATTEMPTS", default=20)
 BECKN_CALLBACK_BACKOFF_SECONDS = env.float("BECKN_CALLBACK_BACKOFF_SECONDS", default=2.0)
 BECKN_CALLBACK_BACKOFF_MAX_SECONDS = env.float("BECKN_CALLBACK_BACKOFF_MAX_SECONDS", default=60.0)
-# Deliveries under way to one BAP at a time: a slow BAP cannot hold every worker thread.
-BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP = env.int("BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP", default=4)
+# Deliveries under way to one BAP at a time, at most: a slow BAP cannot hold every worker thread.
+# Each BAP starts there; timeouts, failures and slow answers halve its own limit, quick answers
+# give slots back (beckn/delivery/limits.py).
+BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP = env.int("BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP", default=8)
+# An answer slower than this (seconds) counts as a sign of a struggling BAP.
+BECKN_CALLBACK_SLOW_SECONDS = env.float("BECKN_CALLBACK_SLOW_SECONDS", default=2.0)
 BECKN_OUTBOX_SWEEP_SECONDS = env.float("BECKN_OUTBOX_SWEEP_SECONDS", default=15.0)
 
 # Joining a network (beckn/subscription.py, beckn/keys.py, README "Joining a network").
