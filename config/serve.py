@@ -1,4 +1,4 @@
-"""Run the web server and the Celery worker together in the foreground (`make run`).
+"""Run the web server and the Celery workers together in the foreground (`make run`).
 
 Both stay in this process's process group, so a signal to the group reaches everything. Ctrl-C
 or SIGTERM stops both gracefully (SIGKILL after a grace period); if one of them dies, the other
@@ -17,21 +17,23 @@ from config.env import DATA_DIR
 GRACE_SECONDS = 20
 
 
+def worker_processes() -> int:
+    """How many Celery worker processes to start: CELERY_WORKER_PROCESSES, by default one per
+    CPU (at most 4). A worker process runs its callbacks on threads, which take turns at
+    Python's lock: a second process is what lets them use a second CPU."""
+    default = min(os.cpu_count() or 1, 4)
+    return max(1, int(os.environ.get("CELERY_WORKER_PROCESSES") or default))
+
+
 def commands() -> dict[str, list[str]]:
-    return {
-        "web": ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py"],
-        "worker": [
-            "celery",
-            "--app",
-            "config",
-            "worker",
-            "--beat",
-            "--loglevel",
-            "INFO",
-            "--schedule",
-            str(DATA_DIR / "celerybeat-schedule"),
-        ],
-    }
+    found = {"web": ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py"]}
+    for number in range(1, worker_processes() + 1):
+        worker = ["celery", "--app", "config", "worker", "--loglevel", "INFO"]
+        worker += ["--hostname", f"worker{number}@%h"]
+        if number == 1:  # exactly one beat, beside the first worker
+            worker += ["--beat", "--schedule", str(DATA_DIR / "celerybeat-schedule")]
+        found["worker" if number == 1 else f"worker{number}"] = worker
+    return found
 
 
 def metrics_directory() -> None:
