@@ -1,6 +1,6 @@
 """Where the CPU of one POST /beckn/search goes, measured in-process (no HTTP, no client).
 
-    .venv/bin/python bench/ack_profile.py [--requests N=2000] [--pyinstrument]
+    .venv/bin/python bench/ack_profile.py [--requests N=2000] [--pyinstrument] [--cprofile]
 
 Runs the Django application (WSGI handler, all middleware) in this process on N unique signed
 searches and on N POSTs to the bare ACK view of bench/urls.py, and prints the CPU time per
@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import base64
+import cProfile
 import io
 import os
+import pstats
 import sys
 import tempfile
 import time
@@ -73,6 +75,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000, help="requests per path (2000)")
     parser.add_argument("--warmup", type=int, default=200, help="uncounted requests (200)")
     parser.add_argument("--pyinstrument", action="store_true", help="print a call tree too")
+    parser.add_argument("--cprofile", action="store_true", help="print the top functions too")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="sunbeckn-profile-")
@@ -167,7 +170,12 @@ def main() -> int:
 
             profiler = Profiler(interval=0.0005)
             profiler.start()
+        functions = cProfile.Profile() if args.cprofile else None
+        if functions is not None:
+            functions.enable()
         full = cpu_per_request("/beckn/search", full_requests)
+        if functions is not None:
+            functions.disable()
         if profiler is not None:
             profiler.stop()
     finally:
@@ -187,6 +195,10 @@ def main() -> int:
     print(f"    {'rest (Django, middleware, the view)':<38} {1000 * (full - accounted):7.3f} ms")
     if profiler is not None:
         print(profiler.output_text(unicode=False, color=False))
+    if functions is not None:
+        out = io.StringIO()
+        pstats.Stats(functions, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_TOP", "40")))
+        print(out.getvalue())
     return 0
 
 

@@ -35,6 +35,6 @@ def test_celery_broker_url_is_the_broker_whatever_redis_url_says(tmp_path: Path)
         tmp_path, REDIS_URL=redis, CELERY_BROKER_URL=RABBITMQ_URL
     )
     assert (broker, transport) == (RABBITMQ_URL, "")
-    assert cache == "django.core.cache.backends.redis.RedisCache"  # Redis stays the cache
+    assert cache == "config.redis_cache.RedisCache"  # Redis stays the cache
     assert settings_with(tmp_path, REDIS_URL=redis)[:2] == [redis, "config.redis_broker:Transport"]
     assert settings_with(tmp_path, CELERY_BROKER_URL=RABBITMQ_URL)[0] == RABBITMQ_URL
