@@ -1300,7 +1300,7 @@ def scenario_slow_bap(args: argparse.Namespace, report: Report) -> None:
         )
         report.figure(
             "hanging BAP: most connections held at once",
-            f"{slow.max_holding} (BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP default 4)",
+            f"{slow.max_holding} (BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP default 8)",
         )
         report.figure(
             "hanging BAP: callback attempts so far",
@@ -1472,8 +1472,8 @@ def main() -> int:
     parser.add_argument(
         "--max-in-flight",
         type=int,
-        default=4,
-        help="slow-bap: most connections the BPP may hold to one BAP (4, the product default)",
+        default=8,
+        help="slow-bap: most connections the BPP may hold to one BAP (8, the product default)",
     )
     parser.add_argument(
         "--keep", action="store_true", help="keep logs and DATA_DIRs even when passing"

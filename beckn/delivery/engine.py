@@ -57,6 +57,10 @@ IN_FLIGHT = (
 LEASE = f"UPDATE {OUTBOX} SET locked_until = %s, awaiting_slot = %s WHERE id = %s AND {DUE}"  # noqa: S608
 DEFER = f"UPDATE {OUTBOX} SET awaiting_slot = %s WHERE id = %s AND {DUE}"  # noqa: S608
 AWAITING = f"SELECT 1 FROM {OUTBOX} WHERE bap_id = %s AND awaiting_slot = %s LIMIT 1"  # noqa: S608
+WAITING = (
+    f"SELECT id FROM {OUTBOX} WHERE bap_id = %s AND awaiting_slot = %s AND {DUE}"  # noqa: S608
+    " ORDER BY next_attempt_at, id LIMIT %s"
+)
 # The columns of a callback a delivery needs, with its request's (for composing it).
 LOAD = (
     "SELECT o.id, o.action, o.bap_id, o.target_url, o.transaction_id, o.message_id,"  # noqa: S608
@@ -299,12 +303,9 @@ def _hand_off_slots(*, bap_id: str, keep_first: bool = False) -> list[int]:
         free = limits.current(bap_id) - _in_flight(bap_id, now)
         if free <= 0:
             return []
-        waiting = list(
-            _due(now)
-            .filter(bap_id=bap_id, awaiting_slot=True)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:free]
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(WAITING, [bap_id, True, _moment(now), _moment(now), free])
+            waiting = [row[0] for row in cursor.fetchall()]
         if waiting:
             lease = now + timedelta(seconds=_lease_seconds())
             OutboundMessage.objects.filter(pk__in=waiting).update(
