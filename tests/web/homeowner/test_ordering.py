@@ -32,7 +32,7 @@ from orders.models import Order, OrderEvent, PaymentCollector, PaymentTerms
 from ratings.models import Rating
 from tests.conftest import DATA as BECKN_DATA
 from tests.documents.factories import exe_bytes, pdf_bytes
-from tests.orders.factories import appointments_passed
+from tests.orders.factories import appointments_passed, working_day
 from tests.web.homeowner.helpers import (
     INSTALLER,
     complete,
@@ -511,7 +511,7 @@ def test_once_the_installation_has_begun_it_cannot_be_cancelled_nor_moved(
     )
     moved = emily.post(
         reverse("orders:order-reschedule", args=[order.installation_request_id]),
-        {"day": (timezone.localdate() + timedelta(days=5)).isoformat(), "window": "10:00"},
+        {"day": working_day(5).isoformat(), "window": "10:00"},
     )
 
     assert cancelled.status_code == moved.status_code == 400
@@ -527,7 +527,7 @@ def test_once_the_installation_has_begun_it_cannot_be_cancelled_nor_moved(
 
 def test_rescheduling_the_survey_then_the_installation(emily: Client, order: Order) -> None:
     url = reverse("orders:order-reschedule", args=[order.installation_request_id])
-    day = timezone.localdate() + timedelta(days=6)
+    day = working_day(6)  # Sunpower works Monday to Friday
     assert "Move the site survey" in emily.get(page_of(order)).content.decode()
 
     response = emily.post(url, {"day": day.isoformat(), "window": "13:00"})
@@ -542,7 +542,7 @@ def test_rescheduling_the_survey_then_the_installation(emily: Client, order: Ord
 
     services.order_phase_advance(order=order, actor=INSTALLER)  # the survey starts
     assert "Move the installation" in emily.get(page_of(order)).content.decode()
-    after_survey = day + timedelta(days=1)  # the installation starts after the survey ends
+    after_survey = working_day(1, after=day)  # the installation starts after the survey ends
     assert emily.post(url, {"day": after_survey.isoformat(), "window": "08:00"}).status_code == 302
     order.refresh_from_db()
     assert order.installation_start.astimezone(order.zone).date() == after_survey
@@ -552,8 +552,8 @@ def test_rescheduling_the_survey_then_the_installation(emily: Client, order: Ord
 def test_the_survey_cannot_be_moved_after_the_booked_installation(
     emily: Client, order: Order
 ) -> None:
-    day = timezone.localdate() + timedelta(days=6)
-    installation = policies.day_slots(day)[0]  # from 08:00, booked by the installer
+    day = working_day(6)
+    installation = policies.day_slots(day, zone=order.zone)[0]  # from 08:00, by the installer
     services.order_schedule(
         order=order, appointment="INSTALLATION", slot=installation, actor=INSTALLER
     )

@@ -24,7 +24,7 @@ from orders.models import Order, OrderEvent
 from orders.policies import Slot
 from tests.conftest import Bap
 from tests.documents.after_commit import run_after_commit
-from tests.orders.factories import TechnicianFactory, appointments_passed
+from tests.orders.factories import INSTALLER_ZONE, TechnicianFactory, appointments_passed
 from tests.web.workspace.helpers import (
     Role,
     htmx,
@@ -65,7 +65,8 @@ def notice(html: str) -> str:
 
 
 def window(slot_start: datetime, hours: int = 2) -> dict[str, str]:
-    local = timezone.localtime(slot_start)
+    """The schedule form's fields for a window, in the site's zone (San Francisco's)."""
+    local = slot_start.astimezone(INSTALLER_ZONE)
     return {"day": local.date().isoformat(), "start": f"{local:%H:%M}", "hours": str(hours)}
 
 
@@ -223,7 +224,7 @@ def test_a_technician_is_never_booked_twice(client: Client) -> None:
     html = act(client, order, "schedule", appointment="INSTALLATION", **window(overlapping))
     assert alert(html) == (
         f"David C is booked then: the installation of {other.installation_request_id}, "
-        f"{busy_at:%a} {busy_at.day} {busy_at:%b %Y}, 10:00\u201314:00 UTC."
+        f"{busy_at:%a} {busy_at.day} {busy_at:%b %Y}, 10:00\u201314:00 {busy_at.tzname()}."
     )
     order.refresh_from_db()
     assert order.installation_start is None
