@@ -3,6 +3,7 @@
 Every catalog row hangs off one provider; categories and document types are the shared taxonomy.
 """
 
+from datetime import time
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 
 from catalog import zones
+from catalog.hours import WorkDaysField, work_days_parse
 from catalog.taxonomy import (
     EquipmentType,
     FulfillmentType,
@@ -119,6 +121,21 @@ class Provider(models.Model):
         blank=True,
         help_text='Certifications shown as badges, e.g. ["NABCEP PV Installation Professional"].',
     )
+    # When the installer works: appointments are offered and booked only inside these hours, on
+    # these days, in this zone (orders.policies.WorkingHours), wherever the site is.
+    work_days = WorkDaysField(help_text="The days of the week the installer takes appointments.")
+    work_start = models.TimeField(
+        default=time(8, 0), help_text="When the working day starts, in the installer's zone."
+    )
+    work_end = models.TimeField(
+        default=time(17, 0), help_text="When the working day ends, in the installer's zone."
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA time zone of the working hours, e.g. America/New_York; that of the "
+        "installer's first service location if empty.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -141,6 +158,16 @@ class Provider(models.Model):
             raise ValidationError(
                 {"certifications": f"Give at most {MAX_CERTIFICATIONS} certifications."}
             )
+        problems = {}
+        if not work_days_parse(self.work_days or ""):
+            problems["work_days"] = "Give at least one work day."
+        starts, ends = self.work_start, self.work_end
+        if starts is not None and ends is not None and ends <= starts:
+            problems["work_end"] = "The working day must end after it starts."
+        if self.time_zone and not zones.is_zone(self.time_zone):
+            problems["time_zone"] = "Give an IANA time zone, e.g. America/Chicago."
+        if problems:
+            raise ValidationError(problems)
 
     @property
     def years_in_business(self) -> int | None:

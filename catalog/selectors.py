@@ -477,6 +477,15 @@ def provider_locations(*, provider: Provider) -> QuerySet[ServiceLocation]:
     )
 
 
+def provider_time_zone(provider: Provider) -> str:
+    """The IANA zone the installer works in: its own, else that of its first located place ('' when
+    it has neither: the site's default zone). One query when it sets none."""
+    if provider.time_zone:
+        return provider.time_zone
+    located = provider.locations.exclude(time_zone="").order_by("id")
+    return located.values_list("time_zone", flat=True).first() or ""
+
+
 def provider_members(*, provider: Provider) -> QuerySet[ProviderMember]:
     """The people of an installer's team, owners first, with their sign-in."""
     Role = ProviderMember.Role

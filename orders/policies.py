@@ -2,11 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils import timezone
 
 from catalog import zones
+from catalog.hours import WEEKDAYS_DEFAULT, days_in_words, work_days_parse
+from catalog.models import Provider
 from catalog.taxonomy import InstallationPhase, InstallationStatus, InstallationType, TechnicianType
 from orders.models import Order, PaymentTerms
 
@@ -34,9 +37,14 @@ SUPPORTED_PAYMENT_TERMS = (PaymentTerms.ON_FULFILLMENT, PaymentTerms.POST_FULFIL
 
 SURVEY_LEAD_DAYS = 2
 SURVEY_START = time(10, 0)
+# How far ahead the first site survey is looked for, from SURVEY_LEAD_DAYS on.
+SURVEY_SEARCH_DAYS = 21
 APPOINTMENT_HOURS = 2
 MAX_APPOINTMENT_HOURS = 10
 MIN_NOTICE = timedelta(hours=2)
+# An installer's working hours unless it sets its own (catalog.models.Provider's defaults).
+WORK_START = time(8, 0)
+WORK_END = time(17, 0)
 
 
 @dataclass(frozen=True)
@@ -47,19 +55,79 @@ class Slot:
     end: datetime
 
 
-def default_survey_slot(now: datetime | None = None, zone: tzinfo | None = None) -> Slot:
-    """The first site-survey window SURVEY_LEAD_DAYS after `now` (its day in `zone`, the
-    site's; the current zone by default), on a weekday, at SURVEY_START in that zone."""
-    zone = zone or timezone.get_current_timezone()
-    day = timezone.localdate(now, zone) + timedelta(days=SURVEY_LEAD_DAYS)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    start = datetime.combine(day, SURVEY_START, tzinfo=zone)
-    return Slot(start=start, end=start + timedelta(hours=APPOINTMENT_HOURS))
+@dataclass(frozen=True)
+class WorkingHours:
+    """When an installer takes appointments: on `days` (ISO weekday numbers, 1 is Monday), from
+    `start` to `end`, in `zone`, the installer's own, whatever the zone of the site."""
+
+    days: frozenset[int]
+    start: time
+    end: time
+    zone: ZoneInfo
+    installer: str = "The installer"
+
+    @classmethod
+    def of(cls, provider: Provider, zone_name: str = "") -> "WorkingHours":
+        """The provider's working hours, in its zone; in `zone_name` when it sets none (the zone
+        of its first located place: orders.selectors.provider_working_hours finds it)."""
+        return cls(
+            days=work_days_parse(provider.work_days),
+            start=provider.work_start,
+            end=provider.work_end,
+            zone=zones.zone(provider.time_zone or zone_name),
+            installer=provider.name,
+        )
+
+    @classmethod
+    def default(cls, zone: tzinfo | None = None) -> "WorkingHours":
+        """An installer's hours unless it says otherwise: Monday to Friday, WORK_START to
+        WORK_END, in `zone` (the current zone by default)."""
+        zone = zone or timezone.get_current_timezone()
+        return cls(
+            days=work_days_parse(WEEKDAYS_DEFAULT),
+            start=WORK_START,
+            end=WORK_END,
+            zone=zones.zone(getattr(zone, "key", "")),
+        )
+
+    def covers(self, slot: Slot) -> bool:
+        """Whether the window lies wholly inside one working day, in the installer's zone."""
+        start, end = slot.start.astimezone(self.zone), slot.end.astimezone(self.zone)
+        return (
+            start.isoweekday() in self.days
+            and start.date() == end.date()
+            and self.start <= start.time()
+            and end.time() <= self.end
+        )
+
+    def in_words(self, moment: datetime | None = None) -> str:
+        """'Monday\u2013Friday, 08:00\u201317:00 EST (America/New_York)' (en dashes): the zone's
+        abbreviation at `moment` (now by default)."""
+        abbreviation = (moment or timezone.now()).astimezone(self.zone).tzname()
+        return (
+            f"{days_in_words(self.days)}, {self.start:%H:%M}\u2013{self.end:%H:%M} "
+            f"{abbreviation} ({self.zone.key})"
+        )
 
 
-def slot_problem(slot: Slot, now: datetime | None = None) -> str:
-    """Why a requested appointment window cannot be booked ('' when it can)."""
+def working_hours_problem(slot: Slot, working_hours: WorkingHours) -> str:
+    """Why a window cannot be booked with this installer: it is not wholly inside its working
+    hours, in its zone ('' when it is). The window is said in the installer's zone, as the
+    hours are."""
+    if working_hours.covers(slot):
+        return ""
+    window = zones.window_in_words(slot.start, slot.end, working_hours.zone.key)
+    return (
+        f"{working_hours.installer} works {working_hours.in_words(slot.start)}: {window} is "
+        "outside those hours. Choose another time."
+    )
+
+
+def slot_problem(
+    slot: Slot, now: datetime | None = None, *, working_hours: WorkingHours | None = None
+) -> str:
+    """Why a requested appointment window cannot be booked ('' when it can); with
+    `working_hours`, also when it is outside the installer's working hours."""
     now = now or timezone.now()
     if slot.end <= slot.start:
         return "The appointment must end after it starts."
@@ -67,6 +135,8 @@ def slot_problem(slot: Slot, now: datetime | None = None) -> str:
         return f"The appointment must start at least {MIN_NOTICE} from now."
     if slot.end - slot.start > timedelta(hours=MAX_APPOINTMENT_HOURS):
         return f"An appointment lasts at most {MAX_APPOINTMENT_HOURS} hours."
+    if working_hours is not None:
+        return working_hours_problem(slot, working_hours)
     return ""
 
 
@@ -177,12 +247,48 @@ def overlaps(first: Slot, second: Slot) -> bool:
     return first.start < second.end and second.start < first.end
 
 
-def day_slots(day: date, hours: int = APPOINTMENT_HOURS, zone: tzinfo | None = None) -> list[Slot]:
-    """The appointment windows offered on `day`, in `zone` (the site's; the current zone by
-    default)."""
+def day_slots(
+    day: date,
+    hours: int = APPOINTMENT_HOURS,
+    zone: tzinfo | None = None,
+    *,
+    working_hours: WorkingHours | None = None,
+) -> list[Slot]:
+    """The appointment windows offered on `day` (the site's day), in `zone` (the site's; the
+    current zone by default): those starting at WORKDAY_SLOT_STARTS there, and with
+    `working_hours` only those that lie wholly inside the installer's working hours in its own
+    zone (none on a day it does not work)."""
     zone = zone or timezone.get_current_timezone()
     slots = []
     for start_time in WORKDAY_SLOT_STARTS:
         start = datetime.combine(day, start_time, tzinfo=zone)
-        slots.append(Slot(start=start, end=start + timedelta(hours=hours)))
+        slot = Slot(start=start, end=start + timedelta(hours=hours))
+        if working_hours is None or working_hours.covers(slot):
+            slots.append(slot)
     return slots
+
+
+def default_survey_slot(
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
+    *,
+    working_hours: WorkingHours | None = None,
+) -> Slot:
+    """The first site-survey window from SURVEY_LEAD_DAYS after `now` (its day in `zone`, the
+    site's; the current zone by default) that fits the installer's working hours (Monday to
+    Friday, 08:00 to 17:00 in `zone` when not given): the one at SURVEY_START that day if it
+    fits, else the day's first. Looked for over SURVEY_SEARCH_DAYS days; when none fits (hours
+    too short for any window), the first day's SURVEY_START window, which slot_problem then
+    refuses in words."""
+    zone = zone or timezone.get_current_timezone()
+    working_hours = working_hours or WorkingHours.default(zone)
+    first_day = timezone.localdate(now, zone) + timedelta(days=SURVEY_LEAD_DAYS)
+    for offset in range(SURVEY_SEARCH_DAYS):
+        slots = day_slots(
+            first_day + timedelta(days=offset), zone=zone, working_hours=working_hours
+        )
+        if slots:
+            preferred = [slot for slot in slots if slot.start.time() == SURVEY_START]
+            return (preferred or slots)[0]
+    start = datetime.combine(first_day, SURVEY_START, tzinfo=zone)
+    return Slot(start=start, end=start + timedelta(hours=APPOINTMENT_HOURS))

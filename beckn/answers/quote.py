@@ -5,12 +5,18 @@ from typing import Any
 
 from beckn.answers.composer import composer
 from beckn.mapping.catalog import item_json, provider_summary
-from beckn.mapping.order import PAYMENT_TYPES, draft_order_json, quote_json, quote_request
+from beckn.mapping.order import (
+    PAYMENT_TYPES,
+    draft_order_json,
+    quote_json,
+    quote_request,
+    requested_slot,
+)
 from beckn.mapping.xinput import item_xinput
 from documents.selectors import FormOffer, transaction_form
 from orders import errors
-from orders.policies import SUPPORTED_PAYMENT_TERMS
-from orders.selectors import offer_quote
+from orders.policies import SUPPORTED_PAYMENT_TERMS, slot_problem
+from orders.selectors import offer_quote, provider_working_hours
 
 JSON = dict[str, Any]
 
@@ -59,5 +65,12 @@ def answer_init(request: JSON) -> JSON:
         raise errors.PaymentNotSupported(
             f"Payment {payment_type} is not offered; use ON-FULFILLMENT or POST-FULFILLMENT."
         )
+    # A site-survey time asked for is checked as confirm will book it (order_place), so that
+    # on_init does not echo a time the installer would refuse.
+    slot = requested_slot(order)
+    if slot is not None:
+        working_hours = provider_working_hours(quote.provider)
+        if problem := slot_problem(slot, working_hours=working_hours):
+            raise errors.UpdateNotPossible(problem)
     forms = _document_forms(request, quote.items)
     return {"order": draft_order_json(quote, order, forms=forms)}

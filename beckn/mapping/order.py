@@ -69,6 +69,16 @@ def billing(data: JSON) -> Billing:
     )
 
 
+def requested_slot(order: JSON) -> Slot | None:
+    """The site-survey window an init/confirm order asks for (fulfillments[0].stops[0].time.range),
+    None when it asks for none."""
+    stop = _first(_first(order.get("fulfillments")).get("stops"))
+    time_range = (stop.get("time") or {}).get("range")
+    if not time_range:
+        return None
+    return Slot(parse_timestamp(time_range["start"]), parse_timestamp(time_range["end"]))
+
+
 def order_placement(order: JSON) -> dict[str, Any]:
     """The arguments of orders.services.order_place that a confirm's order carries."""
     billed = billing(order["billing"])
@@ -77,7 +87,6 @@ def order_placement(order: JSON) -> dict[str, Any]:
     contact = customer.get("contact") or {}
     stop = _first(fulfillment.get("stops"))
     payment = _first(order.get("payments"))
-    time_range = (stop.get("time") or {}).get("range")
     arguments: dict[str, Any] = {
         "billing": billed,
         "customer": Customer(
@@ -86,11 +95,7 @@ def order_placement(order: JSON) -> dict[str, Any]:
             email=contact.get("email") or billed.email,
         ),
         "site_address": (stop.get("location") or {}).get("address") or billed.address,
-        "survey_slot": Slot(
-            parse_timestamp(time_range["start"]), parse_timestamp(time_range["end"])
-        )
-        if time_range
-        else None,
+        "survey_slot": requested_slot(order),
     }
     if payment.get("type"):
         arguments["payment_terms"] = PAYMENT_TYPES.get(payment["type"], payment["type"])

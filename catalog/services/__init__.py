@@ -5,7 +5,7 @@
 - members: an installer's team and its roles;
 - items: the workspace's writes of an installer's items and service locations;
 - images: installer logos and photos, checked and re-encoded with Pillow;
-- profile: who the installer is (founding year, licence, certifications);
+- profile: who the installer is (founding year, licence, certifications) and its working hours;
 - fields: helpers shared by these writers (and orders' technician records).
 
 Their row locks are catalog.lock_objects'.
@@ -41,3 +41,6 @@ from catalog.services.members import member_role_set as member_role_set
 from catalog.services.members import member_update as member_update
 from catalog.services.members import role_group as role_group
 from catalog.services.profile import provider_profile_update as provider_profile_update
+from catalog.services.profile import (
+    provider_working_hours_update as provider_working_hours_update,
+)

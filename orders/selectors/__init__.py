@@ -25,6 +25,9 @@ from orders.selectors.availability import (
     order_windows as order_windows,
 )
 from orders.selectors.availability import (
+    provider_working_hours as provider_working_hours,
+)
+from orders.selectors.availability import (
     suggested_technician_type as suggested_technician_type,
 )
 from orders.selectors.availability import (

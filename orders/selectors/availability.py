@@ -6,9 +6,17 @@ from datetime import date, datetime, timedelta, tzinfo
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog.models import Provider
+from catalog.selectors import provider_time_zone
 from orders import policies
 from orders.models import Order, Technician
-from orders.policies import Slot
+from orders.policies import Slot, WorkingHours
+
+
+def provider_working_hours(provider: Provider) -> WorkingHours:
+    """When the installer takes appointments, in its zone (catalog.selectors.provider_time_zone):
+    what every window offered or booked with it must lie inside."""
+    return WorkingHours.of(provider, provider_time_zone(provider))
 
 
 @dataclass(frozen=True)
@@ -115,13 +123,17 @@ def technician_availability(
     technician_type: str = "",
     exclude_order_id: int | None = None,
     zone: tzinfo | None = None,
+    working_hours: WorkingHours | None = None,
 ) -> list[TechnicianDay]:
     """Who of the installer's active technicians is free in each window of `day` (windows of
-    `hours`); technicians of `technician_type` first. Two queries."""
+    `hours`, in `zone`, those inside `working_hours`: none on a day off); technicians of
+    `technician_type` first. Two queries."""
     technicians = list(
         Technician.objects.filter(provider_id=provider_id, is_active=True).order_by("name")
     )
-    slots = policies.day_slots(day, hours, zone)
+    slots = policies.day_slots(day, hours, zone, working_hours=working_hours)
+    if not slots:
+        return [TechnicianDay(technician=t, slots=[]) for t in technicians]
     bookings = technician_bookings(
         technician_ids=[t.pk for t in technicians],
         start=slots[0].start,
@@ -157,15 +169,22 @@ def next_appointments(order: Order, now: datetime | None = None) -> list[Slot]:
     return [slot for _, slot in order_windows(order) if slot.end > now]
 
 
-def default_schedule_day(order: Order, now: datetime | None = None) -> date:
-    """The day a dispatcher most likely wants to book: the installation's, the weekday after
-    the coming site survey, or the first weekday after the survey lead time."""
+def default_schedule_day(
+    order: Order, now: datetime | None = None, working_hours: WorkingHours | None = None
+) -> date:
+    """The day a dispatcher most likely wants to book: the installation's, the first working
+    day after the coming site survey, or the day of the first site survey the installer's
+    working hours allow (`working_hours`: the order's installer's by default, one query)."""
     now = now or timezone.now()
     if order.installation_start and order.installation_end and order.installation_end > now:
         return timezone.localdate(order.installation_start, order.zone)
+    working_hours = working_hours or provider_working_hours(order.provider)
     if not (order.survey_start and order.survey_end and order.survey_end > now):
-        return timezone.localdate(policies.default_survey_slot(now, order.zone).start, order.zone)
-    day = timezone.localdate(order.survey_start, order.zone) + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return day
+        slot = policies.default_survey_slot(now, order.zone, working_hours=working_hours)
+        return timezone.localdate(slot.start, order.zone)
+    after_survey = timezone.localdate(order.survey_start, order.zone) + timedelta(days=1)
+    for offset in range(policies.SURVEY_SEARCH_DAYS):
+        day = after_survey + timedelta(days=offset)
+        if policies.day_slots(day, zone=order.zone, working_hours=working_hours):
+            return day
+    return after_survey

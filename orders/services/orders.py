@@ -32,7 +32,7 @@ from orders.errors import (
 from orders.lock_objects import order_lock
 from orders.models import Order, OrderEvent, OrderItem, PaymentCollector, PaymentTerms
 from orders.policies import Slot
-from orders.selectors import Quote
+from orders.selectors import Quote, provider_working_hours
 from orders.selectors.pricing import quote_time_zone
 from orders.services.changes import OrderChanges
 
@@ -93,7 +93,8 @@ def order_place(
 
     Raises QuoteChanged when `expected_total` is not the current price, PaymentNotSupported
     for payment terms the installers do not offer, UpdateNotPossible for a survey slot that
-    cannot be booked.
+    cannot be booked (too soon, or outside the installer's working hours). Without
+    `survey_slot`, the first one the installer's working hours allow.
     """
     if expected_total is not None and expected_total != quote.total:
         raise QuoteChanged(
@@ -105,8 +106,11 @@ def order_place(
             "installation or after it."
         )
     site_time_zone = site_time_zone or quote_time_zone(quote)
-    slot = survey_slot or policies.default_survey_slot(zone=zones.zone(site_time_zone))
-    if problem := policies.slot_problem(slot):
+    working_hours = provider_working_hours(quote.provider)
+    slot = survey_slot or policies.default_survey_slot(
+        zone=zones.zone(site_time_zone), working_hours=working_hours
+    )
+    if problem := policies.slot_problem(slot, working_hours=working_hours):
         raise UpdateNotPossible(problem)
     fields = {
         "provider": quote.provider,

@@ -10,7 +10,7 @@ from orders.errors import IllegalTransition, TechnicianUnavailable, UpdateNotPos
 from orders.lock_objects import order_lock, technician_lock
 from orders.models import Order, OrderEvent, Technician
 from orders.policies import Appointment, Slot
-from orders.selectors import next_appointments, technician_clashes
+from orders.selectors import next_appointments, provider_working_hours, technician_clashes
 from orders.services.changes import OrderChanges
 
 
@@ -104,7 +104,8 @@ def order_schedule(
 ) -> Order:
     """Book or move one appointment of an order: the site survey (until the work starts) or
     the installation (until it begins; after the survey). With a technician assigned, the
-    window must be free in their diary: nobody is booked twice. Raises UpdateNotPossible."""
+    window must be free in their diary: nobody is booked twice; and it must lie inside the
+    installer's working hours, in its zone. Raises UpdateNotPossible."""
     order = order_lock(order.pk)
     appointment = Appointment(appointment)
     survey = appointment == Appointment.SURVEY
@@ -122,7 +123,8 @@ def order_schedule(
             "The installation must start after the site survey ends "
             f"({zones.moment_in_words(order.survey_end, order.site_time_zone)})."
         )
-    if problem := policies.slot_problem(slot):
+    working_hours = provider_working_hours(order.provider)
+    if problem := policies.slot_problem(slot, working_hours=working_hours):
         raise UpdateNotPossible(problem)
     if problem := _technician_busy(order, [slot]):
         raise UpdateNotPossible(problem)

@@ -8,8 +8,9 @@ import pytest
 from catalog.models import Item
 from catalog.taxonomy import InstallationPhase, InstallationStatus
 from orders.models import Order
+from orders.policies import Slot
 from tests.conftest import Bap
-from tests.orders.factories import OrderFactory
+from tests.orders.factories import OrderFactory, working_slot
 
 pytestmark = [pytest.mark.usefixtures("celery_worker", "demo_catalog", "core_spec_checked")]
 
@@ -34,6 +35,29 @@ def order_message(bap: Bap, action: str, **changes: Any) -> dict:
     order = bap.request(action)["message"]["order"]
     order.update(changes)
     return {"order": order}
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def time_range(slot: Slot) -> dict[str, Any]:
+    return {"range": {"start": stamp(slot.start), "end": stamp(slot.end)}}
+
+
+def saturday() -> Slot:
+    """10:00 to 12:00 on a Saturday in San Francisco: SunPower works Monday to Friday."""
+    start = working_slot(2).start + timedelta(days=1)
+    while start.isoweekday() != 6:
+        start += timedelta(days=1)
+    return Slot(start, start + timedelta(hours=2))
+
+
+def asking_for(bap: Bap, action: str, slot: Slot) -> dict:
+    """The guide's init/confirm, asking for the site survey at `slot`."""
+    message = order_message(bap, action)
+    message["order"]["fulfillments"][0]["stops"][0]["time"] = time_range(slot)
+    return message
 
 
 CASES = [
@@ -120,6 +144,19 @@ CASES = [
         },
         "50002",
     ),
+    (
+        "update",
+        lambda bap: {
+            "update_target": "order.fulfillments[0].stops[0].time",
+            "order": {
+                "id": sunpower_order(bap).installation_request_id,
+                "fulfillments": [{"stops": [{"time": time_range(saturday())}]}],
+            },
+        },
+        "50002",
+    ),
+    ("init", lambda bap: asking_for(bap, "init", saturday()), "50002"),
+    ("confirm", lambda bap: asking_for(bap, "confirm", saturday()), "50002"),
     ("support", lambda bap: {"support": {"ref_id": "nothing-here"}}, "50004"),
 ]
 
@@ -138,6 +175,29 @@ def test_business_errors_come_back_in_the_callback(
 
     assert answer["error"]["code"] == code
     assert answer["error"]["message"]
+
+
+def test_a_survey_time_outside_the_installers_hours_is_refused_in_words(
+    live_server: Any, bap: Bap, bpp_public_key: str
+) -> None:
+    orders = Order.objects.count()
+    for action in ("init", "confirm"):
+        payload = bap.request(action, message=asking_for(bap, action, saturday()))
+
+        error = bap.exchange(live_server.url, payload, bpp_public_key)["error"]
+
+        assert error["code"] == "50002"
+        assert error["message"].startswith(
+            "SunPower Installers works Monday\u2013Friday, 08:00\u201317:00 P"  # PST or PDT
+        )
+        assert "(America/Los_Angeles)" in error["message"]
+        assert "is outside those hours" in error["message"]
+    assert Order.objects.count() == orders
+
+    inside = working_slot(3)
+    payload = bap.request("confirm", message=asking_for(bap, "confirm", inside))
+    placed = bap.exchange(live_server.url, payload, bpp_public_key)["message"]["order"]
+    assert placed["fulfillments"][0]["stops"][0]["time"] == time_range(inside)
 
 
 def test_an_order_placed_by_one_bap_is_invisible_to_another(
@@ -161,6 +221,7 @@ def test_update_cancel_and_support_of_ones_own_order(
     order = sunpower_order(bap)
     order_id = order.installation_request_id
     url = live_server.url
+    in_hours = working_slot(3)  # 10:00 to 12:00 on a weekday in San Francisco
 
     moved = bap.exchange(
         url,
@@ -170,15 +231,13 @@ def test_update_cancel_and_support_of_ones_own_order(
                 "update_target": "order.fulfillments[0].stops[0].time",
                 "order": {
                     "id": order_id,
-                    "fulfillments": [
-                        {"stops": [{"time": {"range": {"start": at(72), "end": at(74)}}}]}
-                    ],
+                    "fulfillments": [{"stops": [{"time": time_range(in_hours)}]}],
                 },
             },
         ),
         bpp_public_key,
     )["message"]["order"]
-    assert moved["fulfillments"][0]["stops"][0]["time"]["range"]["start"][:13] == at(72)[:13]
+    assert moved["fulfillments"][0]["stops"][0]["time"] == time_range(in_hours)
     order.refresh_from_db()
     assert order.scheduling_status == "RESCHEDULED"
 

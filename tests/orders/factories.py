@@ -1,5 +1,6 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import factory
 from django.contrib.auth import get_user_model
@@ -7,7 +8,29 @@ from django.utils import timezone
 
 from catalog.taxonomy import InstallationStatus, SchedulingStatus, TechnicianType
 from orders.models import Order, OrderItem, Technician
+from orders.policies import Slot
 from tests.catalog.factories import FulfillmentFactory, ItemFactory, ProviderFactory
+
+# The factories' installers work from San Francisco, in its zone, on their default working hours:
+# Monday to Friday, 08:00 to 17:00 (catalog.models.Provider). Appointments booked through the
+# services must lie inside them.
+INSTALLER_ZONE = ZoneInfo("America/Los_Angeles")
+
+
+def working_day(days: int = 2, *, after: date | None = None) -> date:
+    """The first weekday at least `days` days after `after` (today in San Francisco by default):
+    a day the factories' installers work."""
+    day = (after or timezone.localdate(timezone=INSTALLER_ZONE)) + timedelta(days=days)
+    while day.isoweekday() > 5:
+        day += timedelta(days=1)
+    return day
+
+
+def working_slot(days: int = 2, *, at: time = time(10), hours: int = 2) -> Slot:
+    """A window inside the factories' installers' working hours: from `at` (San Francisco time)
+    for `hours`, on working_day(days)."""
+    start = datetime.combine(working_day(days), at, tzinfo=INSTALLER_ZONE)
+    return Slot(start=start, end=start + timedelta(hours=hours))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

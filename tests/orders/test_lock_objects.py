@@ -2,7 +2,6 @@
 are locked by ascending id, and the orders services take them in the written order."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -13,9 +12,9 @@ from catalog.models import Provider
 from orders import services
 from orders.lock_objects import order_lock, orders_lock, technicians_lock
 from orders.models import Order, Technician
-from orders.policies import Appointment, Slot, default_survey_slot
+from orders.policies import Appointment
 from tests.catalog.factories import ProviderFactory
-from tests.orders.factories import OrderFactory, TechnicianFactory
+from tests.orders.factories import OrderFactory, TechnicianFactory, working_slot
 from tests.orders.locks import locks_taken
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +70,7 @@ def test_assigning_a_technician_locks_the_order_then_the_technician() -> None:
 def test_booking_an_assigned_technician_locks_the_order_then_the_technician() -> None:
     technician = TechnicianFactory()
     order = OrderFactory(provider=technician.provider, technician=technician)
-    start = default_survey_slot().start + timedelta(days=7)
-    slot = Slot(start=start, end=start + timedelta(hours=4))
+    slot = working_slot(9, hours=4)  # after the survey, inside the installer's hours
 
     with locks_taken() as locks:
         services.order_schedule(

@@ -1,6 +1,6 @@
 """The order's state machine: every legal move, every illegal one refused, all on the timeline."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,7 +13,12 @@ from orders.policies import Slot, default_survey_slot
 from orders.selectors import offer_quote
 from orders.signals import order_changed
 from tests.catalog.factories import ItemFactory
-from tests.orders.factories import OrderFactory, TechnicianFactory, appointments_passed
+from tests.orders.factories import (
+    OrderFactory,
+    TechnicianFactory,
+    appointments_passed,
+    working_slot,
+)
 
 pytestmark = pytest.mark.django_db
 ACTOR = "user:dispatcher"
@@ -141,26 +146,20 @@ def test_cancellation_follows_the_terms(status: str, phase: str, allowed: bool) 
 
 def test_rescheduling_moves_the_next_appointment() -> None:
     order = OrderFactory()
-    soon = timezone.now() + timedelta(days=5)
-    order = services.order_reschedule(
-        order=order, slot=Slot(soon, soon + timedelta(hours=2)), actor=ACTOR
-    )
-    assert (order.survey_start, order.scheduling_status) == (soon, "RESCHEDULED")
+    soon = working_slot(5)
+    order = services.order_reschedule(order=order, slot=soon, actor=ACTOR)
+    assert (order.survey_start, order.scheduling_status) == (soon.start, "RESCHEDULED")
 
     services.order_phase_advance(order=order, actor=ACTOR)
-    later = soon + timedelta(days=7)
-    order = services.order_reschedule(
-        order=order, slot=Slot(later, later + timedelta(hours=8)), actor=ACTOR
-    )
-    assert order.installation_start == later
+    later = working_slot(12, at=time(8), hours=8)
+    order = services.order_reschedule(order=order, slot=later, actor=ACTOR)
+    assert order.installation_start == later.start
 
     order = appointments_passed(order)
     for _ in range(2):
         services.order_phase_advance(order=order, actor=ACTOR)
     with pytest.raises(errors.UpdateNotPossible):
-        services.order_reschedule(
-            order=order, slot=Slot(later, later + timedelta(hours=2)), actor=ACTOR
-        )
+        services.order_reschedule(order=order, slot=working_slot(12), actor=ACTOR)
 
 
 def test_a_technician_of_another_installer_cannot_be_assigned() -> None:
@@ -209,11 +208,10 @@ def test_the_journey_follows_its_appointments() -> None:
     with pytest.raises(errors.JourneyOutOfOrder, match="Book the installation first"):
         services.order_phase_advance(order=order, actor=ACTOR)
 
-    soon = timezone.now() + timedelta(days=3)
     order = services.order_schedule(
         order=order,
         appointment="INSTALLATION",
-        slot=Slot(soon, soon + timedelta(hours=6)),
+        slot=working_slot(3, at=time(8), hours=6),
         actor=ACTOR,
     )
     with pytest.raises(errors.JourneyOutOfOrder, match="installation has not started yet"):

@@ -30,7 +30,7 @@ from documents.uploads import request_size_problem
 from orders.actors import actor_for_homeowner
 from orders.errors import OrderError, OrderNotFound
 from orders.models import Order
-from orders.selectors import homeowner_orders, order_for_homeowner
+from orders.selectors import homeowner_orders, order_for_homeowner, provider_working_hours
 from orders.services import order_cancel as cancel
 from orders.services import order_reschedule as reschedule
 from ratings.errors import RatingError
@@ -145,7 +145,11 @@ def order_cancel(request: HttpRequest, installation_request_id: str) -> HttpResp
 @require_POST
 def order_reschedule(request: HttpRequest, installation_request_id: str) -> HttpResponse:
     site = _own_order(request, installation_request_id)  # its windows are in the site's zone
-    form = RescheduleForm(request.POST, zone_name=site.site_time_zone)
+    form = RescheduleForm(
+        request.POST,
+        zone_name=site.site_time_zone,
+        working_hours=provider_working_hours(site.provider),
+    )
 
     def act(order: Order) -> str:
         slot, actor = form.cleaned_data["slot"], actor_for_homeowner(request.user)

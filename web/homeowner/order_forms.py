@@ -2,7 +2,7 @@
 done with an order afterwards (cancel, reschedule, re-upload a document)."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from django import forms
@@ -12,36 +12,60 @@ from catalog import zones
 from documents.forms import DETAIL_FIELDS
 from orders import policies
 from orders.models import PaymentCollector, PaymentTerms
-from orders.policies import Slot
+from orders.policies import Slot, WorkingHours
 from web.homeowner.document_forms import SubmissionForm
 
 # --- Appointments ------------------------------------------------------------------------------
 
+# How many days ahead the times offered are gathered from (the installer's working days).
+OFFERED_DAYS = 14
 
-def _window_choices() -> list[tuple[str, str]]:
-    return [
-        (f"{slot.start:%H:%M}", f"{slot.start:%H:%M} to {slot.end:%H:%M}")
-        for slot in policies.day_slots(timezone.localdate())
-    ]
+
+def _window_choices(zone: tzinfo, working_hours: WorkingHours) -> list[tuple[str, str]]:
+    """The windows the installer's working hours allow on some day of the coming OFFERED_DAYS
+    (all of the day's windows if none: the chosen one is then refused in words)."""
+    first = timezone.localdate(timezone=zone) + timedelta(days=1)
+    slots = [
+        slot
+        for offset in range(OFFERED_DAYS)
+        for slot in policies.day_slots(
+            first + timedelta(days=offset), zone=zone, working_hours=working_hours
+        )
+    ] or policies.day_slots(first, zone=zone)
+    labels = {f"{s.start:%H:%M}": f"{s.start:%H:%M} to {s.end:%H:%M}" for s in slots}
+    return sorted(labels.items())
 
 
 class SlotForm(forms.Form):
-    """A day and one of the installer's appointment windows on it."""
+    """A day and one of the installer's appointment windows on it, inside its working hours."""
 
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
     window = forms.ChoiceField(label="Time")
 
-    def __init__(self, *args: Any, zone_name: str = "", **kwargs: Any) -> None:
-        """`zone_name`: the site's time zone, where the windows are offered."""
+    def __init__(
+        self,
+        *args: Any,
+        zone_name: str = "",
+        working_hours: WorkingHours | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`zone_name`: the site's time zone, where the windows are offered; `working_hours`:
+        the installer's (orders.selectors.provider_working_hours), Monday to Friday, 08:00 to
+        17:00 in the site's zone if not given."""
         super().__init__(*args, **kwargs)
         self.zone = zones.zone(zone_name)
-        self.fields["window"].choices = _window_choices()
+        self.working_hours = working_hours or WorkingHours.default(self.zone)
+        self.fields["window"].choices = _window_choices(self.zone, self.working_hours)
         today = timezone.localdate(timezone=self.zone)
         self.fields["day"].widget.attrs["min"] = f"{today + timedelta(days=1)}"
         abbreviation = timezone.localtime(timezone=self.zone).tzname()
+        works = f"{self.working_hours.installer} works {self.working_hours.in_words()}"
         self.fields["window"].help_text = (
             f"Times are the site's local time ({self.zone.key}, {abbreviation}); each visit "
-            f"lasts up to {policies.APPOINTMENT_HOURS} hours."
+            f"lasts up to {policies.APPOINTMENT_HOURS} hours. {works}."
+        )
+        self.fields["window"].error_messages["invalid_choice"] = (
+            f"Choose one of the times offered: {works}."
         )
 
     def clean(self) -> dict[str, Any]:
@@ -58,6 +82,10 @@ class SlotForm(forms.Form):
             return cleaned
         if problem := policies.slot_problem(slot):
             self.add_error("day", problem)
+        elif problem := policies.working_hours_problem(slot, self.working_hours):
+            # A day the installer does not work at all is the day's fault, else the time's.
+            offered = policies.day_slots(day, zone=self.zone, working_hours=self.working_hours)
+            self.add_error("window" if offered else "day", problem)
         cleaned["slot"] = slot
         return cleaned
 

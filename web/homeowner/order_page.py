@@ -16,7 +16,7 @@ from documents.models import Document, Submission
 from orders import policies
 from orders.models import Order, OrderEvent
 from orders.policies import Slot
-from orders.selectors import public_events
+from orders.selectors import provider_working_hours, public_events
 from payments.models import Payment
 from ratings.models import Rating
 from ratings.selectors import order_review, provider_reputation
@@ -171,7 +171,11 @@ def order_page(
             if current is not None
             else {}
         )
-        reschedule_form = RescheduleForm(initial=initial, zone_name=order.site_time_zone)
+        reschedule_form = RescheduleForm(
+            initial=initial,
+            zone_name=order.site_time_zone,
+            working_hours=provider_working_hours(order.provider),
+        )
     review = order_review(order=order)
     if rating_form is None:
         initial = {"value": review.value, "comment": review.public_comment} if review else {}

@@ -39,7 +39,8 @@ from orders import policies
 from orders.actors import actor_for_homeowner
 from orders.errors import ItemNotFound, OrderError, QuoteChanged
 from orders.models import Order
-from orders.selectors import Quote, homeowner_reference, item_quote
+from orders.policies import WorkingHours
+from orders.selectors import Quote, homeowner_reference, item_quote, provider_working_hours
 from orders.selectors.pricing import quote_time_zone
 from orders.services import Billing, Customer
 from web.homeowner.document_forms import SubmissionForm
@@ -139,7 +140,11 @@ def order_new(request: HttpRequest, item_id: int) -> HttpResponse:
         return render(request, "orders/order_new.html", context)
     draft = _draft(request, item)
     if request.method == "POST":
-        form = CheckoutDetailsForm(request.POST, zone_name=quote_time_zone(quote))
+        form = CheckoutDetailsForm(
+            request.POST,
+            zone_name=quote_time_zone(quote),
+            working_hours=provider_working_hours(quote.provider),
+        )
         if form.is_valid():
             data = form.cleaned_data
             slot = data["slot"]
@@ -161,15 +166,21 @@ def order_new(request: HttpRequest, item_id: int) -> HttpResponse:
             return redirect(_step_url(_steps(item)[1][0], item))
     else:
         zone_name = quote_time_zone(quote)
+        working_hours = provider_working_hours(quote.provider)
         form = CheckoutDetailsForm(
-            initial=_details_initial(request, draft, zone_name), zone_name=zone_name
+            initial=_details_initial(request, draft, zone_name, working_hours),
+            zone_name=zone_name,
+            working_hours=working_hours,
         )
     context["form"] = form
     return render(request, "orders/order_new.html", context, status=400 if form.errors else 200)
 
 
 def _details_initial(
-    request: HttpRequest, draft: dict[str, Any] | None, zone_name: str
+    request: HttpRequest,
+    draft: dict[str, Any] | None,
+    zone_name: str,
+    working_hours: WorkingHours,
 ) -> dict[str, Any]:
     if draft:
         initial = {k: v for k, v in draft.items() if not k.startswith("survey_") and k != "id"}
@@ -181,7 +192,10 @@ def _details_initial(
         "billing_name": user.get_full_name(),
         "billing_email": user.email,
         "same_address": True,
-        **SlotForm.initial_for(policies.default_survey_slot(zone=zones.zone(zone_name)), zone_name),
+        **SlotForm.initial_for(
+            policies.default_survey_slot(zone=zones.zone(zone_name), working_hours=working_hours),
+            zone_name,
+        ),
     }
 
 

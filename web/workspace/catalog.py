@@ -18,8 +18,10 @@ from catalog.services import (
     provider_photo_add,
     provider_photo_remove,
     provider_profile_update,
+    provider_working_hours_update,
     service_location_save,
 )
+from orders.selectors import provider_working_hours
 from web.frame import form_page, is_htmx, page, posted
 from web.workspace.catalog_forms import CompanyProfileForm, ItemForm, ServiceLocationForm
 from web.workspace.tenancy import installer_view
@@ -121,12 +123,16 @@ def location_edit(request: HttpRequest, location_id: int) -> HttpResponse:
 @installer_view("catalog.change_item")
 def company_profile(request: HttpRequest) -> HttpResponse:
     """Who the installer is on its public pages: year founded, licence, certifications, logo and
-    photos."""
+    photos; and its working hours (appointments are offered and booked inside them only)."""
     provider = request.member.provider
     initial = {
         "founded_year": provider.founded_year,
         "license_number": provider.license_number,
         "certifications": "\n".join(provider.certifications),
+        "work_days": provider.work_days,
+        "work_start": provider.work_start,
+        "work_end": provider.work_end,
+        "time_zone": provider.time_zone,
     }
     data = posted(request)
     form = CompanyProfileForm(data, request.FILES if data is not None else None, initial=initial)
@@ -140,6 +146,13 @@ def company_profile(request: HttpRequest) -> HttpResponse:
                 license_number=values["license_number"],
                 certifications=values["certifications"],
             )
+            provider_working_hours_update(
+                provider=provider,
+                work_days=values["work_days"],
+                work_start=values["work_start"],
+                work_end=values["work_end"],
+                time_zone=values["time_zone"],
+            )
             if values["logo"]:
                 provider_logo_set(provider=provider, data=values["logo"])
             elif values["remove_logo"] and provider.logo:
@@ -151,7 +164,11 @@ def company_profile(request: HttpRequest) -> HttpResponse:
         return "Your company profile is saved.", "workspace:company-profile"
 
     template = "workspace/catalog/company_profile.html"
-    context = {"provider": provider, "photos": provider.photos.all()}
+    context = {
+        "provider": provider,
+        "photos": provider.photos.all(),
+        "working_hours": provider_working_hours(provider).in_words(),
+    }
     return form_page(request, form, save, template, context, nav="catalog")
 
 

@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from catalog import zones
+from catalog.hours import WorkDaysFormField
 from catalog.models import MAX_CERTIFICATIONS, DocumentType, Item, Provider, ServiceLocation
 from catalog.selectors import MAX_SERVICE_RADIUS_KM
 from catalog.services import (
@@ -217,9 +219,14 @@ class ServiceLocationForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in LOCATION_FIELDS}
 
 
+def _time_input() -> forms.TimeInput:
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 class CompanyProfileForm(forms.Form):
     """Who the installer is, as homeowners see it: founding year, licence, certifications, logo
-    and a new photo (the pictures are checked and re-encoded by catalog.services.images)."""
+    and a new photo (the pictures are checked and re-encoded by catalog.services.images); and
+    its working hours, which every appointment offered or booked with it must lie inside."""
 
     founded_year = forms.IntegerField(
         label="Year founded",
@@ -241,6 +248,31 @@ class CompanyProfileForm(forms.Form):
     remove_logo = forms.BooleanField(label="Remove the logo", required=False)
     photo = forms.FileField(label="Add a photo of your work", required=False)
     photo_caption = forms.CharField(label="Its caption", required=False, max_length=200)
+    work_days = WorkDaysFormField(
+        label="Work days", help_text="Appointments are only offered and booked on these days."
+    )
+    work_start = forms.TimeField(label="Working day starts", widget=_time_input())
+    work_end = forms.TimeField(label="Working day ends", widget=_time_input())
+    time_zone = forms.CharField(
+        label="Time zone of the working hours",
+        required=False,
+        max_length=64,
+        help_text="IANA time zone, e.g. America/New_York; leave empty for that of your first "
+        "service location.",
+    )
+
+    def clean_time_zone(self) -> str:
+        name = self.cleaned_data["time_zone"].strip()
+        if name and not zones.is_zone(name):
+            raise ValidationError("Give an IANA time zone, e.g. America/Chicago.")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("work_start"), data.get("work_end")
+        if start is not None and end is not None and end <= start:
+            self.add_error("work_end", "The working day must end after it starts.")
+        return data
 
     def clean_certifications(self) -> list[str]:
         names = [line.strip() for line in self.cleaned_data["certifications"].splitlines()]

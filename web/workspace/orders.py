@@ -11,7 +11,7 @@ safety check and add site notes.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -39,7 +39,7 @@ from orders import policies, selectors, services
 from orders.actors import actor_for_user
 from orders.errors import OrderError
 from orders.models import Order
-from orders.policies import Appointment
+from orders.policies import Appointment, WorkingHours
 from orders.selectors import charge_breakup
 from payments import selectors as payment_selectors
 from payments import services as payment_services
@@ -157,20 +157,26 @@ def _busy_technicians(order: Order, technician_ids: list[int]) -> dict[int, str]
 
 
 def _availability_context(
-    order: Order, day: date, hours: int, technician_type: str
+    order: Order, day: date, hours: int, technician_type: str, working_hours: WorkingHours
 ) -> dict[str, Any]:
+    """The windows of `day` inside the installer's working hours, and who is free in each."""
     return {
         "order": order,
         "availability_day": day,
-        "availability_slots": policies.day_slots(day, hours, order.zone),
+        "availability_slots": policies.day_slots(
+            day, hours, order.zone, working_hours=working_hours
+        ),
         "availability": selectors.technician_availability(
             provider_id=order.provider_id,
             day=day,
             hours=hours,
             zone=order.zone,
+            working_hours=working_hours,
             technician_type=technician_type,
             exclude_order_id=order.pk,
         ),
+        # Said with the zone's abbreviation on that day (EST or EDT).
+        "working_hours": working_hours.in_words(datetime.combine(day, time(12), order.zone)),
     }
 
 
@@ -214,7 +220,8 @@ def _detail_context(
         suggested_type = selectors.suggested_technician_type(order)
         technicians = list(selectors.member_technicians(member))
         schedulable = policies.schedulable(order.status, order.phase)
-        day = selectors.default_schedule_day(order)
+        working_hours = selectors.provider_working_hours(order.provider)
+        day = selectors.default_schedule_day(order, working_hours=working_hours)
         forms_["technician"] = TechnicianAssignForm(
             initial={"technician": order.technician_id or ""},
             technicians=technicians,
@@ -259,7 +266,9 @@ def _detail_context(
             can_refund=member.role == OWNER and card is not None and card.status in REFUNDABLE,
             suggested_type=suggested_type,
             suggested_type_label=TechnicianType(suggested_type).label if suggested_type else "",
-            **_availability_context(order, day, policies.APPOINTMENT_HOURS, suggested_type),
+            **_availability_context(
+                order, day, policies.APPOINTMENT_HOURS, suggested_type, working_hours
+            ),
         )
     if outcome is not None and outcome.form is not None:
         forms_[panel] = outcome.form
@@ -287,9 +296,13 @@ def order_availability(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ScheduleForm(request.GET)
     form.is_valid()
-    day = form.cleaned_data.get("day") or selectors.default_schedule_day(order)
+    working_hours = selectors.provider_working_hours(order.provider)
+    day = form.cleaned_data.get("day") or selectors.default_schedule_day(
+        order, working_hours=working_hours
+    )
     hours = form.cleaned_data.get("hours") or policies.APPOINTMENT_HOURS
-    context = _availability_context(order, day, hours, selectors.suggested_technician_type(order))
+    technician_type = selectors.suggested_technician_type(order)
+    context = _availability_context(order, day, hours, technician_type, working_hours)
     return render(request, "workspace/orders/_availability.html", context)
 
 

@@ -17,7 +17,7 @@ from orders.policies import default_survey_slot
 from orders.services import homeowner_create
 from tests.documents.after_commit import run_after_commit
 from tests.documents.factories import image_bytes, pdf_bytes
-from tests.orders.factories import TechnicianFactory, appointments_passed
+from tests.orders.factories import INSTALLER_ZONE, TechnicianFactory, appointments_passed
 from web.homeowner.order_forms import SlotForm
 
 INSTALLER = "installer:dispatcher@sunpower"
@@ -34,8 +34,9 @@ def sunpower_item() -> Item:
 
 
 def details(**changes: Any) -> dict[str, Any]:
-    """Step 1 of the order: Emily's details and the first offered survey slot."""
-    slot = SlotForm.initial_for(default_survey_slot())
+    """Step 1 of the order: Emily's details and the first offered survey slot (the day of the
+    site, in San Francisco, whatever the server's)."""
+    slot = SlotForm.initial_for(default_survey_slot(zone=INSTALLER_ZONE), INSTALLER_ZONE.key)
     data = {
         "billing_name": "Emily Tran",
         "billing_email": "emily.tran@example.com",

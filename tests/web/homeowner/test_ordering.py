@@ -4,7 +4,7 @@ reschedule within the terms, documents sent again, the live part, the rating."""
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beckn.answers.order import answer_confirm
-from catalog.models import Item
+from catalog.models import Item, Provider
 from catalog.taxonomy import (
     DocumentationStatus,
     InstallationPhase,
@@ -32,7 +32,7 @@ from orders.models import Order, OrderEvent, PaymentCollector, PaymentTerms
 from ratings.models import Rating
 from tests.conftest import DATA as BECKN_DATA
 from tests.documents.factories import exe_bytes, pdf_bytes
-from tests.orders.factories import appointments_passed
+from tests.orders.factories import appointments_passed, working_day
 from tests.web.homeowner.helpers import (
     INSTALLER,
     complete,
@@ -115,7 +115,7 @@ def test_an_item_not_on_offer_is_a_friendly_404(emily: Client, item: Item) -> No
         ({"billing_address": ""}, "billing_address", "This field is required."),
         ({"same_address": None}, "site_address", "Give the installation address"),
         ({"day": "not-a-day"}, "day", "Enter a valid date."),
-        ({"window": "03:00"}, "window", "Select a valid choice."),
+        ({"window": "03:00"}, "window", "Choose one of the times offered"),
     ],
 )
 def test_each_error_of_the_details_is_shown_on_its_field(
@@ -136,6 +136,64 @@ def test_a_survey_slot_in_the_past_is_refused_with_the_rule(emily: Client, item:
 
     assert response.status_code == 400
     assert "must start at least" in errors(response, "day")
+
+
+def next_saturday() -> date:
+    day = timezone.localdate() + timedelta(days=2)
+    while day.isoweekday() != 6:
+        day += timedelta(days=1)
+    return day
+
+
+def test_a_survey_on_a_day_the_installer_does_not_work_is_refused_in_words(
+    emily: Client, item: Item
+) -> None:
+    response = emily.post(step_url("", item), details(day=next_saturday().isoformat()))
+
+    assert response.status_code == 400
+    error = errors(response, "day")
+    assert "SunPower Installers works Monday\u2013Friday, 08:00\u201317:00" in error
+    assert "(America/Los_Angeles)" in error and "is outside those hours" in error
+    assert 'class="field-error"' in no_traceback(response)
+    assert "orders.checkout" not in emily.session
+
+
+def test_only_the_windows_inside_the_installers_hours_are_offered(
+    emily: Client, item: Item
+) -> None:
+    def offered() -> list[str]:
+        form = emily.get(step_url("", item)).context["form"]
+        return [value for value, _ in form.fields["window"].choices]
+
+    assert offered() == ["08:00", "10:00", "13:00", "15:00"]
+    Provider.objects.filter(pk=item.provider_id).update(work_start=time(9), work_end=time(15))
+    assert offered() == ["10:00", "13:00"]
+
+    response = emily.post(
+        step_url("", item), details(day=working_day(3).isoformat(), window="15:00")
+    )
+
+    assert response.status_code == 400
+    assert (
+        "Choose one of the times offered: SunPower Installers works Monday\u2013Friday, "
+        "09:00\u201315:00" in errors(response, "window")
+    )
+
+    # Working from New York (08:00 to 17:00 there), the site's 13:00 would end at 18:00 there.
+    Provider.objects.filter(pk=item.provider_id).update(
+        work_start=time(8), work_end=time(17), time_zone="America/New_York"
+    )
+    assert offered() == ["08:00", "10:00"]
+
+
+def test_the_first_survey_offered_is_on_a_day_the_installer_works(
+    emily: Client, item: Item
+) -> None:
+    Provider.objects.filter(pk=item.provider_id).update(work_days="3")  # Wednesdays only
+
+    form = emily.get(step_url("", item)).context["form"]
+
+    assert form.initial["day"].isoweekday() == 3 and form.initial["window"] == "10:00"
 
 
 def test_an_installation_address_other_than_the_billing_one(emily: Client, item: Item) -> None:
@@ -511,7 +569,7 @@ def test_once_the_installation_has_begun_it_cannot_be_cancelled_nor_moved(
     )
     moved = emily.post(
         reverse("orders:order-reschedule", args=[order.installation_request_id]),
-        {"day": (timezone.localdate() + timedelta(days=5)).isoformat(), "window": "10:00"},
+        {"day": working_day(5).isoformat(), "window": "10:00"},
     )
 
     assert cancelled.status_code == moved.status_code == 400
@@ -527,7 +585,7 @@ def test_once_the_installation_has_begun_it_cannot_be_cancelled_nor_moved(
 
 def test_rescheduling_the_survey_then_the_installation(emily: Client, order: Order) -> None:
     url = reverse("orders:order-reschedule", args=[order.installation_request_id])
-    day = timezone.localdate() + timedelta(days=6)
+    day = working_day(6)  # Sunpower works Monday to Friday
     assert "Move the site survey" in emily.get(page_of(order)).content.decode()
 
     response = emily.post(url, {"day": day.isoformat(), "window": "13:00"})
@@ -542,7 +600,7 @@ def test_rescheduling_the_survey_then_the_installation(emily: Client, order: Ord
 
     services.order_phase_advance(order=order, actor=INSTALLER)  # the survey starts
     assert "Move the installation" in emily.get(page_of(order)).content.decode()
-    after_survey = day + timedelta(days=1)  # the installation starts after the survey ends
+    after_survey = working_day(1, after=day)  # the installation starts after the survey ends
     assert emily.post(url, {"day": after_survey.isoformat(), "window": "08:00"}).status_code == 302
     order.refresh_from_db()
     assert order.installation_start.astimezone(order.zone).date() == after_survey
@@ -552,8 +610,8 @@ def test_rescheduling_the_survey_then_the_installation(emily: Client, order: Ord
 def test_the_survey_cannot_be_moved_after_the_booked_installation(
     emily: Client, order: Order
 ) -> None:
-    day = timezone.localdate() + timedelta(days=6)
-    installation = policies.day_slots(day)[0]  # from 08:00, booked by the installer
+    day = working_day(6)
+    installation = policies.day_slots(day, zone=order.zone)[0]  # from 08:00, by the installer
     services.order_schedule(
         order=order, appointment="INSTALLATION", slot=installation, actor=INSTALLER
     )
@@ -572,6 +630,20 @@ def test_the_survey_cannot_be_moved_after_the_booked_installation(
     order.refresh_from_db()
     assert order.survey_start == survey_start
     assert schedules.count() == booked
+
+
+def test_a_reschedule_to_a_day_off_shows_the_installers_hours(emily: Client, order: Order) -> None:
+    url = reverse("orders:order-reschedule", args=[order.installation_request_id])
+    survey_start = order.survey_start
+
+    response = emily.post(url, {"day": next_saturday().isoformat(), "window": "10:00"})
+
+    assert response.status_code == 400
+    error = " ".join(response.context["reschedule_form"].errors["day"])
+    assert "SunPower Installers works Monday\u2013Friday, 08:00\u201317:00" in error
+    assert '<details open id="reschedule">' in no_traceback(response)
+    order.refresh_from_db()
+    assert order.survey_start == survey_start
 
 
 def test_a_reschedule_into_the_past_shows_the_rule(emily: Client, order: Order) -> None:

@@ -18,7 +18,7 @@ from orders.models import Order, Technician
 from tests.catalog.factories import ProviderFactory, ServiceLocationFactory
 from tests.catalog.factories import member as team_member
 from tests.documents.factories import form_data, item_requiring, multipart, order_token
-from tests.orders.factories import OrderFactory, TechnicianFactory
+from tests.orders.factories import INSTALLER_ZONE, OrderFactory, TechnicianFactory
 
 Role = ProviderMember.Role
 
@@ -49,16 +49,20 @@ def field_technician(
 
 
 def next_weekday(days_ahead: int = 3, at: time = time(10, 0)) -> datetime:
-    """A weekday at least `days_ahead` days from now, at `at` (current time zone)."""
-    day = timezone.localdate() + timedelta(days=days_ahead)
+    """A weekday at least `days_ahead` days from now, at `at` in San Francisco, where the
+    installers and their sites are: inside the installers' working hours (Monday to Friday,
+    08:00 to 17:00) for a window that ends by 17:00."""
+    day = timezone.localdate(timezone=INSTALLER_ZONE) + timedelta(days=days_ahead)
     while day.weekday() >= 5:
         day += timedelta(days=1)
-    return datetime.combine(day, at, tzinfo=timezone.get_current_timezone())
+    return datetime.combine(day, at, tzinfo=INSTALLER_ZONE)
 
 
 def order_for(provider: Provider, **fields: Any) -> Order:
-    """A scheduled order of one item of `provider` (no documents required)."""
+    """A scheduled order of one item of `provider` (no documents required), its site in San
+    Francisco's zone as order_place finds it from the installer's place."""
     survey = fields.pop("survey_start", None) or next_weekday()
+    fields.setdefault("site_time_zone", INSTALLER_ZONE.key)
     return OrderFactory(
         provider=provider,
         survey_start=survey,
@@ -76,6 +80,7 @@ def order_with_documents(provider: Provider, *codes: str, **fields: Any) -> Orde
         price_estimated_value=Decimal("85000"),
     )
     survey = fields.pop("survey_start", None) or next_weekday()
+    fields.setdefault("site_time_zone", INSTALLER_ZONE.key)
     order = OrderFactory(
         provider=provider,
         items=[item],

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from beckn.models import OutboundMessage
+from catalog.models import Provider
 from catalog.taxonomy import InstallationPhase, InstallationStatus, TechnicianType
 from documents.models import Certificate, Document, Invoice
 from orders import services
@@ -24,7 +25,7 @@ from orders.models import Order, OrderEvent
 from orders.policies import Slot
 from tests.conftest import Bap
 from tests.documents.after_commit import run_after_commit
-from tests.orders.factories import TechnicianFactory, appointments_passed
+from tests.orders.factories import INSTALLER_ZONE, TechnicianFactory, appointments_passed
 from tests.web.workspace.helpers import (
     Role,
     htmx,
@@ -65,7 +66,8 @@ def notice(html: str) -> str:
 
 
 def window(slot_start: datetime, hours: int = 2) -> dict[str, str]:
-    local = timezone.localtime(slot_start)
+    """The schedule form's fields for a window, in the site's zone (San Francisco's)."""
+    local = slot_start.astimezone(INSTALLER_ZONE)
     return {"day": local.date().isoformat(), "start": f"{local:%H:%M}", "hours": str(hours)}
 
 
@@ -223,7 +225,7 @@ def test_a_technician_is_never_booked_twice(client: Client) -> None:
     html = act(client, order, "schedule", appointment="INSTALLATION", **window(overlapping))
     assert alert(html) == (
         f"David C is booked then: the installation of {other.installation_request_id}, "
-        f"{busy_at:%a} {busy_at.day} {busy_at:%b %Y}, 10:00\u201314:00 UTC."
+        f"{busy_at:%a} {busy_at.day} {busy_at:%b %Y}, 10:00\u201314:00 {busy_at.tzname()}."
     )
     order.refresh_from_db()
     assert order.installation_start is None
@@ -248,6 +250,42 @@ def test_a_technician_is_never_booked_twice(client: Client) -> None:
     assert "— booked (installation of" in client.get(page_of(third)).content.decode()
     html = act(client, third, "technician", technician=ana.pk)
     assert notice(html) == "Ana R is assigned."
+
+
+@pytest.mark.django_db
+def test_the_dispatcher_books_inside_the_installers_working_hours_only(client: Client) -> None:
+    """An installer working from New York (08:00 to 17:00 there) for a site in San Francisco:
+    the grid offers the site's windows that fit, a booking outside is refused in words."""
+    provider = installer("Sunpower")
+    Provider.objects.filter(pk=provider.pk).update(time_zone="America/New_York")
+    david = TechnicianFactory(provider=provider, name="David C")
+    order = order_for(provider, technician=david)
+    client.force_login(member(provider, Role.DISPATCHER))
+    day = next_weekday(days_ahead=6)
+
+    grid = client.get(page_of(order) + "availability", {"day": f"{day:%Y-%m-%d}", "hours": 2})
+    html = grid.content.decode()
+    assert "Sunpower works Monday\u2013Friday, 08:00\u201317:00" in html
+    assert "(America/New_York)" in html
+    assert re.findall(r'data-pick-start="([0-9:]+)"', html) == ["08:00", "10:00"]
+
+    late = day.replace(hour=13)  # 16:00 to 18:00 in New York
+    html = act(client, order, "schedule", appointment="INSTALLATION", **window(late))
+    assert alert(html).startswith("Sunpower works Monday\u2013Friday, 08:00\u201317:00 E")
+    assert "16:00\u201318:00" in alert(html) and "is outside those hours" in alert(html)
+    order.refresh_from_db()
+    assert order.installation_start is None
+
+    saturday = next_weekday(days_ahead=2) + timedelta(days=1)
+    while saturday.isoweekday() != 6:
+        saturday += timedelta(days=1)
+    grid = client.get(page_of(order) + "availability", {"day": f"{saturday:%Y-%m-%d}"})
+    assert "lies inside the working hours: choose another day" in grid.content.decode()
+    html = act(client, order, "schedule", appointment="SURVEY", **window(saturday))
+    assert "is outside those hours" in alert(html)
+
+    html = act(client, order, "schedule", appointment="INSTALLATION", **window(day, hours=4))
+    assert notice(html).startswith("Installation booked")
 
 
 @pytest.mark.django_db
