@@ -77,6 +77,7 @@ from bench.stack import (  # noqa: E402
 )
 
 Signed = tuple[bytes, dict[str, str]]
+SEARCH_TTL_MS = 30_000  # PT30S, the ttl a buyer app gives its searches by default
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # The ACK path stopped part way (bench/urls.py): after the signature, after validation.
 PARTIAL_STAGES = ("signed", "checked")
@@ -444,9 +445,16 @@ class Bench:
                 f"{label}: {len(invalid)} invalid callbacks, first: "
                 f"{first}: {self.collector.invalid[first]}"
             )
+        span = None
+        if received:
+            span = max(self.collector.first[m] for m in received) - min(since.values())
         return {
             "expected": len(message_ids),
             "received": len(received),
+            # Answered at all, and within the searches' ttl (the BAP waits no longer).
+            "within_ttl": sum(1 for latency in latencies if latency <= SEARCH_TTL_MS),
+            # on_search delivered per second, from the first search sent to the last answer.
+            "delivered_per_s": _round(len(received) / span if span else None),
             "p50_ms": _round(percentile(latencies, 50)),
             "p99_ms": _round(percentile(latencies, 99)),
             "max_ms": _round(max(latencies) if latencies else None),
@@ -605,6 +613,9 @@ def measure(bench: Bench) -> dict[str, Any]:
             "web_workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
             "web_threads": int(os.environ.get("WEB_THREADS", "4")),
             "celery_concurrency": int(os.environ.get("CELERY_WORKER_CONCURRENCY", "8")),
+            "celery_processes": int(
+                os.environ.get("CELERY_WORKER_PROCESSES") or min(os.cpu_count() or 1, 4)
+            ),
             "warmup": bench.args.warmup,
             "python": platform.python_version(),
         },
@@ -728,13 +739,23 @@ def print_table(figures: dict[str, Any]) -> None:
             f"{cb['tasks_per_callback']} tasks per callback; CPU ms per search end to end: "
             + ", ".join(f"{part} {_cell(cpu.get(part), 0, 2)}" for part in CPU_PARTS)
         )
+        bare = _median(r["bare"]["throughput_rps"] for r in figures["rounds"])
+        share = 100 * cb["delivered_per_s"] / bare if bare and cb["delivered_per_s"] else None
+        print(
+            f"end to end, the burst: {_cell(cb['delivered_per_s'], 0)} on_search delivered per "
+            f"second ({_cell(share, 0, 1)} % of the bare ACK's median {_cell(bare, 0)} req/s); "
+            f"{cb['within_ttl']}/{cb['expected']} answered within the ttl (PT30S); ACK p99 "
+            f"{_cell(burst['ack']['p99_ms'], 0)} ms while callbacks flow, ACK "
+            f"{_cell(_percent_of(burst['ack'], {'throughput_rps': bare}), 0, 1)} % of bare"
+        )
     print(f"duplicate callbacks: {figures['duplicates']}")
     s = figures["setup"]
     print(
         f"setup: `make run` on 127.0.0.1, database {s['database']}, broker {s['broker']}, "
         f"{s['cpus']} CPUs (shared with the client, the fake BAP and registry), gunicorn "
         f"{s['web_workers']} workers x {s['web_threads']} threads, celery "
-        f"{s['celery_concurrency']} threads, warmup {s['warmup']}, Python {s['python']}"
+        f"{s['celery_processes']} processes x {s['celery_concurrency']} threads, warmup "
+        f"{s['warmup']}, Python {s['python']}"
     )
     for problem in figures["problems"]:
         print(f"PROBLEM: {problem}")
