@@ -184,9 +184,10 @@ def rate_counters() -> BaseCache:
 def _counted(name: str, window: int) -> int:
     """Add one to the counter `name` (one call when it exists, as it mostly does; one round trip
     with Redis)."""
-    if settings.REDIS_URL:  # config.redis_cache.RedisCache
-        return cache.count(name, window + 1)
     counters = rate_counters()
+    count = getattr(counters, "count", None)
+    if count is not None:  # config.redis_cache.RedisCache
+        return count(name, window + 1)
     try:
         return counters.incr(name)
     except ValueError:  # the window's first request
