@@ -266,3 +266,45 @@ class SearchListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} listed for {self.bap_id} ({self.transaction_id})"
+
+
+class ItemFragment(models.Model):
+    """An item of on_search, pre-rendered from the catalog (beckn.fragments): the item's JSON
+    with the category, location and fulfillment entries its provider's catalog lists for it.
+
+    A copy, never the truth: the writes of the catalog delete it inside their transaction
+    (beckn.fragments.invalidation), a search builds it again when it is missing.
+    """
+
+    item = models.OneToOneField(
+        "catalog.Item", primary_key=True, on_delete=models.CASCADE, related_name="beckn_fragment"
+    )
+    provider = models.ForeignKey(
+        "catalog.Provider", on_delete=models.CASCADE, related_name="beckn_item_fragments"
+    )
+    # What the document was rendered with (beckn.fragments.FRAGMENT_FORMAT): another format is
+    # another program's or configuration's, and is rendered again.
+    format = models.CharField(max_length=16)
+    # JSON text: [item, [category pk, category], [[location pk, location]...],
+    # [[fulfillment pk, fulfillment]...]]. Text, parsed once per search for all rows together.
+    document = models.TextField()
+
+    def __str__(self) -> str:
+        return f"on_search fragment of item {self.item_id}"
+
+
+class ProviderFragment(models.Model):
+    """A provider of on_search without its catalog, pre-rendered (id, descriptor with its
+    images, tags, rating), kept like ItemFragment."""
+
+    provider = models.OneToOneField(
+        "catalog.Provider",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="beckn_fragment",
+    )
+    format = models.CharField(max_length=16)
+    document = models.TextField()  # JSON text of beckn.mapping.catalog.provider_header
+
+    def __str__(self) -> str:
+        return f"on_search fragment of provider {self.provider_id}"

@@ -1,0 +1,102 @@
+"""A search's on_search message from the stored fragments: one query gives the matching items in
+search order with their fragments and their providers' (catalog.selectors.items_matching decides
+what matches, joined here to the fragments), and the message is those fragments joined.
+
+The message equals catalog_message(offer_search(query, limit=limit)) (tests/beckn/
+test_fragments_*.py): providers in search order, each with the categories its items use by pk,
+the locations and fulfillments by local id, and the items in search order.
+"""
+
+import json
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from beckn.fragments.build import fragment_format, fragments_render, fragments_store
+from catalog.selectors import OfferQuery, items_matching
+
+JSON = dict[str, Any]
+_by_id = itemgetter("id")
+COLUMNS = (
+    "pk",
+    "provider_id",
+    "beckn_fragment__format",
+    "beckn_fragment__document",
+    "provider__beckn_fragment__format",
+    "provider__beckn_fragment__document",
+)
+
+
+@dataclass(frozen=True)
+class CatalogAnswer:
+    message: JSON  # the on_search message
+    provider_ids: list[int]  # the providers it lists, in its order
+
+
+def catalog_answer(query: OfferQuery, *, limit: int | None = None) -> CatalogAnswer:
+    """The on_search message for the query (at most `limit` items), from the fragments; those
+    missing, or of another format, are rendered from the catalog (one batch) and stored."""
+    matching = items_matching(query).values_list(*COLUMNS)
+    if limit is not None:
+        matching = matching[:limit]
+    form = fragment_format()
+    item_texts: dict[int, str] = {}
+    provider_texts: dict[int, str] = {}
+    listed: dict[int, list[int]] = {}  # provider id -> its items' ids, in search order
+    stale_items, stale_providers = [], []
+    replace = False  # some fragment is there in another format
+    for item_id, provider_id, item_format, item_text, provider_format, provider_text in matching:
+        if item_format == form:
+            item_texts[item_id] = item_text
+        else:
+            stale_items.append(item_id)
+            replace = replace or item_format is not None
+        ids = listed.get(provider_id)
+        if ids is None:
+            listed[provider_id] = ids = []
+            if provider_format == form:
+                provider_texts[provider_id] = provider_text
+            else:
+                stale_providers.append(provider_id)
+                replace = replace or provider_format is not None
+        ids.append(item_id)
+    if stale_items or stale_providers:
+        items, providers = fragments_render(item_ids=stale_items, provider_ids=stale_providers)
+        fragments_store(items, providers, replace=replace)
+        item_texts.update((f.item_id, f.document) for f in items)
+        provider_texts.update((f.provider_id, f.document) for f in providers)
+        # Rows deleted since the search query ran are left out.
+        listed = {
+            provider_id: [i for i in item_ids if i in item_texts]
+            for provider_id, item_ids in listed.items()
+            if provider_id in provider_texts
+        }
+        listed = {provider_id: ids for provider_id, ids in listed.items() if ids}
+    # One JSON text for the whole catalog: [[provider, [item fragment, ...]], ...].
+    text = ",".join(
+        f"[{provider_texts[provider_id]},[{','.join(item_texts[i] for i in item_ids)}]]"
+        for provider_id, item_ids in listed.items()
+    )
+    providers = [_provider(header, items) for header, items in json.loads(f"[{text}]")]
+    return CatalogAnswer({"catalog": {"providers": providers}}, list(listed))
+
+
+def _provider(provider: JSON, fragments: list[list[Any]]) -> JSON:
+    """A provider of on_search from its header and its items' fragments (as provider_json
+    lists them)."""
+    categories: dict[int, JSON] = {}
+    locations: dict[int, JSON] = {}
+    fulfillments: dict[int, JSON] = {}
+    items = []
+    for item, (category_pk, category), item_locations, item_fulfillments in fragments:
+        categories[category_pk] = category
+        for pk, location in item_locations:
+            locations[pk] = location
+        for pk, fulfillment in item_fulfillments:
+            fulfillments[pk] = fulfillment
+        items.append(item)
+    provider["categories"] = [categories[pk] for pk in sorted(categories)]
+    provider["locations"] = sorted(locations.values(), key=_by_id)
+    provider["fulfillments"] = sorted(fulfillments.values(), key=_by_id)
+    provider["items"] = items
+    return provider
