@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
+from django.db.models import Subquery
+
 from beckn.fragments.build import fragment_format, fragments_render, fragments_store
+from catalog.models import Item
 from catalog.selectors import OfferQuery, items_matching
 
 JSON = dict[str, Any]
@@ -36,9 +39,15 @@ class CatalogAnswer:
 def catalog_answer(query: OfferQuery, *, limit: int | None = None) -> CatalogAnswer:
     """The on_search message for the query (at most `limit` items), from the fragments; those
     missing, or of another format, are rendered from the catalog (one batch) and stored."""
-    matching = items_matching(query).values_list(*COLUMNS)
+    matching = items_matching(query)
     if limit is not None:
-        matching = matching[:limit]
+        # The first `limit` matching items in a sub-select of their own (its LIMIT keeps the
+        # planner from joining the fragments of every item before choosing: at 10k items
+        # PostgreSQL hashed them all, 35 ms instead of 1), then their fragments by primary key.
+        matching = Item.objects.filter(pk__in=Subquery(matching.values("pk")[:limit])).order_by(
+            *matching.query.order_by
+        )
+    matching = matching.values_list(*COLUMNS)
     form = fragment_format()
     item_texts: dict[int, str] = {}
     provider_texts: dict[int, str] = {}
