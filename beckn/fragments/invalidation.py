@@ -1,18 +1,20 @@
-"""The fragments are never stale: every write of what they are rendered from deletes them inside
-its own transaction, so they go or stay with it, and a crash after the commit leaves them
-missing (a search renders what it misses), never wrong. After the commit they are rendered
-again for the next search (`transaction.on_commit`, at most REBUILD_MAX_ITEMS items a commit;
-bulk writes leave the rest to the searches).
+"""The fragments are never stale: every write of what they are rendered from invalidates them
+inside its own transaction (format and document emptied, a new token), so they go or stay with
+it, and a crash after the commit leaves them invalid (a search renders what it finds invalid or
+missing), never wrong. After the commit they are rendered again for the next search
+(`transaction.on_commit`, at most REBUILD_MAX_ITEMS items a commit; bulk writes leave the rest
+to the searches).
+
+Why a new token and not a deleted row: a rendering (a search's, or another commit's) that read
+the catalog just before this write committed must not store its older text after it. Renderings
+read the rows' tokens before the catalog, and store only where the token is still the one they
+read (beckn.fragments.build.fragments_store): the invalidation's row (and its row lock, until
+its commit) stops them; a deleted row would not.
 
 What feeds them (beckn.mapping.catalog): an item's row, its category, its service locations,
 fulfillments and required documents (rows and links); a provider's row, its images and photos.
 The model signals cover saves, deletes and the many-to-many managers (the admin, the services);
 writes that bypass them (QuerySet.update, bulk_create) send catalog.signals.catalog_changed.
-
-Known limit: a rendering that read the catalog before a concurrent write committed, and stores
-its fragment after that write deleted it, keeps the older text until the next write of that
-item or provider (the window is one rendering long; the writer's own after-commit rendering
-reads after its commit but cannot replace a row stored meanwhile).
 """
 
 import logging
@@ -24,7 +26,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from beckn.fragments.build import fragments_fill
+from beckn.fragments.build import fragments_fill, new_token
 from beckn.models import ItemFragment, ProviderFragment
 from catalog.models import (
     Category,
@@ -46,22 +48,35 @@ _pending = threading.local()  # ids whose fragments were deleted, rendered again
 
 
 def fragments_invalidate(*, item_ids: Iterable[int] = (), provider_ids: Iterable[int] = ()) -> None:
-    """Delete the fragments of these items and providers, now, and render them again once the
-    current transaction commits."""
-    item_ids, provider_ids = set(item_ids), set(provider_ids)
-    if item_ids:
-        ItemFragment.objects.filter(pk__in=sorted(item_ids)).delete()
-    if provider_ids:
-        ProviderFragment.objects.filter(pk__in=sorted(provider_ids)).delete()
+    """Invalidate the fragments of these items and providers, now (a row with a new token and
+    no text, written whether or not one was there), and render them again once the current
+    transaction commits."""
+    item_ids, provider_ids = sorted(set(item_ids)), sorted(set(provider_ids))
     if not item_ids and not provider_ids:
         return
+    _invalid_rows(ItemFragment, "item", item_ids)
+    _invalid_rows(ProviderFragment, "provider", provider_ids)
     pending_items, pending_providers = _pending_sets()
-    pending_items |= item_ids
-    pending_providers |= provider_ids
+    pending_items.update(item_ids)
+    pending_providers.update(provider_ids)
     # Each write registers the rendering; the first to run after the commit takes every id
     # pending in this thread (the others find nothing left). Ids of a write rolled back stay
     # pending until the next commit renders them: wasted work, never a wrong fragment.
     transaction.on_commit(_rebuild, robust=True)
+
+
+def _invalid_rows(model: type[Model], key: str, ids: list[int]) -> None:
+    if ids:
+        model._default_manager.bulk_create(
+            [
+                model(**{f"{key}_id": pk, "format": "", "document": "", "token": new_token()})
+                for pk in ids
+            ],
+            update_conflicts=True,
+            unique_fields=[key],
+            update_fields=["format", "document", "token"],
+            batch_size=1000,
+        )
 
 
 def _pending_sets() -> tuple[set[int], set[int]]:
@@ -156,8 +171,14 @@ def fulfillment_changed(sender: type[Fulfillment], instance: Fulfillment, **kwar
     fragments_invalidate(item_ids=_item_ids(Item.objects.filter(fulfillments=instance.pk)))
 
 
-def provider_changed(sender: type[Provider], instance: Provider, **kwargs: Any) -> None:
+def provider_saved(sender: type[Provider], instance: Provider, **kwargs: Any) -> None:
     fragments_invalidate(provider_ids=[instance.pk])
+
+
+def provider_deleted(sender: type[Provider], instance: Provider, **kwargs: Any) -> None:
+    """Its fragment went with it (cascade); the row its images' or photos' deletion wrote
+    after that goes too."""
+    ProviderFragment.objects.filter(pk=instance.pk).delete()
 
 
 def provider_picture_changed(
@@ -200,8 +221,9 @@ def receivers_connect() -> None:
     for signal, name in ((post_save, "saved"), (pre_delete, "deleting")):
         signal.connect(location_changed, sender=ServiceLocation, dispatch_uid=f"{uid}.loc.{name}")
         signal.connect(fulfillment_changed, sender=Fulfillment, dispatch_uid=f"{uid}.ful.{name}")
+    post_save.connect(provider_saved, sender=Provider, dispatch_uid=f"{uid}.provider_saved")
+    post_delete.connect(provider_deleted, sender=Provider, dispatch_uid=f"{uid}.provider_deleted")
     for signal, name in ((post_save, "saved"), (post_delete, "deleted")):
-        signal.connect(provider_changed, sender=Provider, dispatch_uid=f"{uid}.provider.{name}")
         for model in (ProviderImage, ProviderPhoto):
             signal.connect(
                 provider_picture_changed,

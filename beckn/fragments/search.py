@@ -26,7 +26,8 @@ _by_id = itemgetter("id")
 
 
 JOIN_SQL = (
-    "SELECT m.fragment_item, m.fragment_provider, i.format, i.document, p.format, p.document "
+    "SELECT m.fragment_item, m.fragment_provider, i.format, i.document, i.token, "
+    "p.format, p.document, p.token "
     "FROM ({matching}) m "
     "LEFT JOIN {items} i ON i.{item_id} = m.fragment_item "
     "LEFT JOIN {providers} p ON p.{provider_id} = m.fragment_provider{order}"
@@ -41,32 +42,34 @@ class CatalogAnswer:
 
 def catalog_answer(query: OfferQuery, *, limit: int | None = None) -> CatalogAnswer:
     """The on_search message for the query (at most `limit` items), from the fragments; those
-    missing, or of another format, are rendered from the catalog (one batch) and stored."""
+    missing, invalidated or of another format are rendered from the catalog (one batch) and
+    stored where no write changed their row since the search query read it."""
     rows = matching_rows(query, limit=limit)
     form = fragment_format()
     item_texts: dict[int, str] = {}
     provider_texts: dict[int, str] = {}
     listed: dict[int, list[int]] = {}  # provider id -> its items' ids, in search order
-    stale_items, stale_providers = [], []
-    replace = False  # some fragment is there in another format
-    for item_id, provider_id, item_format, item_text, provider_format, provider_text in rows:
+    # The tokens of the rows to render (None: no row), read before the catalog is.
+    stale_items: dict[int, str | None] = {}
+    stale_providers: dict[int, str | None] = {}
+    for row in rows:
+        item_id, provider_id, item_format, item_text, item_token = row[:5]
         if item_format == form:
             item_texts[item_id] = item_text
         else:
-            stale_items.append(item_id)
-            replace = replace or item_format is not None
+            stale_items[item_id] = item_token
         ids = listed.get(provider_id)
         if ids is None:
             listed[provider_id] = ids = []
+            provider_format, provider_text, provider_token = row[5:]
             if provider_format == form:
                 provider_texts[provider_id] = provider_text
             else:
-                stale_providers.append(provider_id)
-                replace = replace or provider_format is not None
+                stale_providers[provider_id] = provider_token
         ids.append(item_id)
     if stale_items or stale_providers:
         items, providers = fragments_render(item_ids=stale_items, provider_ids=stale_providers)
-        fragments_store(items, providers, replace=replace)
+        fragments_store(items, providers, seen_items=stale_items, seen_providers=stale_providers)
         item_texts.update((f.item_id, f.document) for f in items)
         provider_texts.update((f.provider_id, f.document) for f in providers)
         # Rows deleted since the search query ran are left out.
@@ -86,8 +89,9 @@ def catalog_answer(query: OfferQuery, *, limit: int | None = None) -> CatalogAns
 
 
 def matching_rows(query: OfferQuery, *, limit: int | None) -> list[tuple[Any, ...]]:
-    """(item id, provider id, item fragment's format and text, provider fragment's format and
-    text) of the first `limit` matching items, in search order; a fragment not stored: None.
+    """(item id, provider id, item fragment's format, text and token, provider fragment's
+    format, text and token) of the first `limit` matching items, in search order; a fragment
+    not stored: None.
 
     items_matching's own SQL, compiled by the ORM, is the sub-select of a constant join to the
     fragments (no second ORM query to build); its LIMIT keeps the planner to the matching ids

@@ -2,8 +2,9 @@
 
 from typing import Any
 
-from beckn.fragments import catalog_answer
+from beckn.fragments import catalog_answer, fragment_format
 from beckn.mapping.catalog import catalog_message
+from beckn.models import ItemFragment, ProviderFragment
 from catalog.selectors import OfferQuery, offer_search
 
 
@@ -20,3 +21,12 @@ def assert_same_answer(query: OfferQuery, limit: int | None = 100) -> dict[str, 
     providers = expected["catalog"]["providers"]
     assert len(answer.provider_ids) == len(providers)
     return answer.message
+
+
+def valid_fragments() -> tuple[int, int]:
+    """How many item and provider fragments are stored and valid (rendered in this format)."""
+    form = fragment_format()
+    return (
+        ItemFragment.objects.filter(format=form).count(),
+        ProviderFragment.objects.filter(format=form).count(),
+    )

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from beckn.fragments import catalog_answer
-from beckn.models import ItemFragment, ProviderFragment
+from beckn.fragments import catalog_answer, fragments_render, fragments_store
+from beckn.fragments.search import matching_rows
+from beckn.models import ItemFragment
 from catalog.models import (
     Category,
     DocumentType,
@@ -34,7 +35,7 @@ from catalog.services import (
 )
 from catalog.services.demo_pictures import demo_logo, demo_photos
 from catalog.signals import catalog_changed
-from tests.beckn.fragments import assert_same_answer
+from tests.beckn.fragments import assert_same_answer, valid_fragments
 from tests.catalog.factories import FulfillmentFactory
 from tests.ratings.factories import CompletedOrderFactory, rate
 
@@ -272,8 +273,10 @@ WRITES = [
 
 def all_fragments_stored() -> dict[str, Any]:
     message = assert_same_answer(EVERYTHING, None)
-    assert ItemFragment.objects.count() == Item.objects.filter(is_active=True).count()
-    assert ProviderFragment.objects.count() == Provider.objects.filter(is_active=True).count()
+    assert valid_fragments() == (
+        Item.objects.filter(is_active=True).count(),
+        Provider.objects.filter(is_active=True).count(),
+    )
     return message
 
 
@@ -293,30 +296,28 @@ def test_the_next_search_shows_each_kind_of_write(demo_catalog: None, write: Cal
 @pytest.mark.parametrize(
     "write", [item_edited, provider_renamed, category_renamed, rating_recorded]
 )
-def test_a_write_deletes_the_fragments_inside_its_transaction_and_renders_them_after_it(
+def test_a_write_invalidates_the_fragments_inside_its_transaction_and_renders_them_after(
     demo_catalog: None, write: Callable, django_capture_on_commit_callbacks: Any
 ) -> None:
     all_fragments_stored()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         write()
-        # Gone before the commit: a crash after it can leave a fragment missing, never wrong.
-        assert (
-            ItemFragment.objects.count() < Item.objects.filter(is_active=True).count()
-            or ProviderFragment.objects.count() < Provider.objects.count()
-        )
+        # Invalid before the commit: a crash after it leaves a fragment invalid, never wrong.
+        assert valid_fragments() != (Item.objects.count(), Provider.objects.count())
     # Rendered again once committed, as the models show them.
-    assert ItemFragment.objects.count() == Item.objects.filter(is_active=True).count()
-    assert ProviderFragment.objects.count() == Provider.objects.count()
+    assert valid_fragments() == (Item.objects.count(), Provider.objects.count())
     stored = catalog_answer(EVERYTHING)
     assert stored.message == assert_same_answer(EVERYTHING, None)
 
 
-def test_a_rolled_back_write_leaves_the_fragments_it_deleted_in_place(demo_catalog: None) -> None:
+def test_a_rolled_back_write_leaves_the_fragments_it_invalidated_in_place(
+    demo_catalog: None,
+) -> None:
     before = all_fragments_stored()
     with pytest.raises(RuntimeError), transaction.atomic():
         provider_renamed()
         raise RuntimeError("rolled back")
-    assert ProviderFragment.objects.count() == Provider.objects.count()
+    assert valid_fragments() == (Item.objects.count(), Provider.objects.count())
     assert catalog_answer(EVERYTHING).message == before
 
 
@@ -347,3 +348,26 @@ def test_a_generated_catalog_says_what_it_wrote(db: None) -> None:
     )
     assert len({i for s in said for i in s["item_ids"]}) == result.items == Item.objects.count()
     assert_same_answer(EVERYTHING, None)
+
+
+@pytest.mark.parametrize("row", ["missing", "invalidated"])
+def test_a_rendering_that_read_before_a_write_never_stores_over_it(
+    demo_catalog: None, row: str
+) -> None:
+    """A search reads the rows' tokens, then renders from the catalog as it was; a write commits
+    meanwhile; the search's store must leave the write's invalidation in place."""
+    all_fragments_stored()
+    target = item()
+    if row == "missing":  # as after a crash, or never rendered
+        ItemFragment.objects.filter(pk=target.pk).delete()
+    else:  # an earlier write's invalidation, not rendered again yet
+        Item.objects.get(pk=target.pk).save()
+    tokens = {r[0]: r[4] for r in matching_rows(EVERYTHING, limit=None) if r[0] == target.pk}
+    items, providers = fragments_render(item_ids=tokens)
+    assert items[0].document  # rendered from the catalog before the write
+
+    shows_the_change = item_edited()  # commits between the search's read and its store
+    fragments_store(items, providers, seen_items=tokens, seen_providers={})
+
+    assert not ItemFragment.objects.get(pk=target.pk).document  # still invalid
+    assert shows_the_change(assert_same_answer(EVERYTHING, None))

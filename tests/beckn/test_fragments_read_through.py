@@ -10,17 +10,12 @@ from beckn.fragments import catalog_answer, fragment_format
 from beckn.models import ItemFragment, ProviderFragment
 from catalog.models import Item, Provider
 from catalog.selectors import OfferQuery
-from tests.beckn.fragments import assert_same_answer
+from tests.beckn.fragments import assert_same_answer, valid_fragments
 
 EVERYTHING = OfferQuery()
 
 
-def stored() -> tuple[int, int]:
-    form = fragment_format()
-    return (
-        ItemFragment.objects.filter(format=form).count(),
-        ProviderFragment.objects.filter(format=form).count(),
-    )
+stored = valid_fragments
 
 
 def test_deleted_fragments_are_rendered_by_the_next_search_and_stored(demo_catalog: None) -> None:
