@@ -56,6 +56,10 @@ def fragments_invalidate(*, item_ids: Iterable[int] = (), provider_ids: Iterable
         return
     _invalid_rows(ItemFragment, "item", item_ids)
     _invalid_rows(ProviderFragment, "provider", provider_ids)
+    _rebuild_after_commit(item_ids, provider_ids)
+
+
+def _rebuild_after_commit(item_ids: Iterable[int], provider_ids: Iterable[int]) -> None:
     pending_items, pending_providers = _pending_sets()
     pending_items.update(item_ids)
     pending_providers.update(provider_ids)
@@ -189,10 +193,14 @@ def provider_picture_changed(
 
 
 def catalog_written(
-    sender: Any, provider_ids: list[int], item_ids: list[int], **kwargs: Any
+    sender: Any, provider_ids: list[int], item_ids: list[int], created: bool = False, **kwargs: Any
 ) -> None:
-    """catalog_changed: a write without model signals."""
-    fragments_invalidate(item_ids=item_ids, provider_ids=provider_ids)
+    """catalog_changed: a write without model signals. Rows new in this transaction have no
+    fragment, and no rendering can have read them: they are only rendered after the commit."""
+    if created:
+        _rebuild_after_commit(item_ids, provider_ids)
+    else:
+        fragments_invalidate(item_ids=item_ids, provider_ids=provider_ids)
 
 
 def receivers_connect() -> None:

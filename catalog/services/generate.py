@@ -169,6 +169,7 @@ def _generated_write(
         sender=Provider,
         provider_ids=[provider.pk for provider in providers],
         item_ids=[row.pk for row in rows],
+        created=True,
     )
     result.providers += len(providers)
     result.locations += len(locations)

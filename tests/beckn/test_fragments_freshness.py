@@ -347,6 +347,7 @@ def test_a_generated_catalog_says_what_it_wrote(db: None) -> None:
         Provider.objects.values_list("pk", flat=True)
     )
     assert len({i for s in said for i in s["item_ids"]}) == result.items == Item.objects.count()
+    assert all(s["created"] for s in said)  # new rows: nothing to invalidate
     assert_same_answer(EVERYTHING, None)
 
 
