@@ -11,6 +11,7 @@ class BecknConfig(AppConfig):
         # Importing beckn.answers registers the composer of each action's callback.
         from beckn import answers, notifications  # noqa: F401
         from beckn.delivery.composers import composer_actions
+        from beckn.fragments.invalidation import receivers_connect
         from beckn.inbound.serializers import MESSAGE_SERIALIZERS
         from orders.signals import order_changed
 
@@ -20,3 +21,5 @@ class BecknConfig(AppConfig):
                 f"accepted {sorted(MESSAGE_SERIALIZERS)}, composed {sorted(composer_actions())}."
             )
         order_changed.connect(notifications.order_changed, dispatch_uid="beckn-order-push")
+        # The on_search fragments are deleted with every write of what they show.
+        receivers_connect()

@@ -2,10 +2,10 @@
 which transaction (OrderLink), and which providers an on_search listed (SearchListing). The
 answers write them; beckn/selectors.py reads them."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from beckn.models import OrderLink, SearchListing
-from catalog.models import Provider
 from orders.models import Order
 
 JSON = dict[str, Any]
@@ -26,19 +26,20 @@ def order_link_create(*, order: Order, context: JSON) -> OrderLink:
     )
 
 
-def search_listing_record(*, context: JSON, providers: list[Provider]) -> None:
+def search_listing_record(*, context: JSON, provider_ids: Iterable[int]) -> None:
     """Remember which providers an on_search listed in the buyer app's transaction (once per
     transaction and provider; one INSERT, inside the transaction that composes the callback)."""
-    if not providers:
+    listings = [
+        SearchListing(
+            provider_id=provider_id,
+            bap_id=context["bap_id"],
+            transaction_id=context["transaction_id"],
+        )
+        for provider_id in provider_ids
+    ]
+    if not listings:
         return
     SearchListing.objects.bulk_create(
-        [
-            SearchListing(
-                provider=provider,
-                bap_id=context["bap_id"],
-                transaction_id=context["transaction_id"],
-            )
-            for provider in providers
-        ],
+        listings,
         ignore_conflicts=True,
     )

@@ -266,3 +266,54 @@ class SearchListing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} listed for {self.bap_id} ({self.transaction_id})"
+
+
+class ItemFragment(models.Model):
+    """An item of on_search, pre-rendered from the catalog (beckn.fragments): the item's JSON
+    with the category, location and fulfillment entries its provider's catalog lists for it.
+
+    A copy, never the truth: the writes of the catalog invalidate it inside their transaction
+    (beckn.fragments.invalidation: format and document emptied, a new token), a search renders
+    it again when it finds it invalid or missing, and stores it only if the token it read before
+    rendering is still there, so a rendering that read the catalog before a write committed
+    never stores over it.
+    """
+
+    # No foreign-key constraint: an invalidation may write a row in the transaction that
+    # deletes its item; Django's cascade still deletes an item's fragment with it.
+    item = models.OneToOneField(
+        "catalog.Item",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="beckn_fragment",
+    )
+    # What the document was rendered with (beckn.fragments.fragment_format); "" when the row
+    # was invalidated. Another format is another program's or configuration's: rendered again.
+    format = models.CharField(max_length=16, blank=True)
+    # JSON text: [item, [category pk, category], [[location pk, location]...],
+    # [[fulfillment pk, fulfillment]...]]. Text, parsed once per search for all rows together.
+    document = models.TextField(blank=True)
+    token = models.CharField(max_length=16)  # new at every rendering and invalidation
+
+    def __str__(self) -> str:
+        return f"on_search fragment of item {self.item_id}"
+
+
+class ProviderFragment(models.Model):
+    """A provider of on_search without its catalog, pre-rendered (id, descriptor with its
+    images, tags, rating), kept like ItemFragment."""
+
+    provider = models.OneToOneField(
+        "catalog.Provider",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="beckn_fragment",
+    )
+    format = models.CharField(max_length=16, blank=True)
+    document = models.TextField(blank=True)  # JSON text of beckn.mapping.catalog.provider_header
+    token = models.CharField(max_length=16)
+
+    def __str__(self) -> str:
+        return f"on_search fragment of provider {self.provider_id}"

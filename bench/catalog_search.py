@@ -10,11 +10,13 @@ SQLite (no DATABASE_URL) a file in a temporary folder. Migrations are applied wi
 `manage.py migrate`. Then, for each size:
 
   1. flush the database and load `size` items from `size / --items-per-provider` installers with
-     catalog.services.catalog_generate (the `generate_catalog` command), then ANALYZE;
+     catalog.services.catalog_generate (the `generate_catalog` command), then ANALYZE, then
+     render every on_search fragment (beckn.fragments, timed);
   2. run `--warmup` uncounted searches, then `--searches` searches (the same ones, drawn from
-     `--seed`, at every size), each timed from the query to the on_search JSON text:
-     catalog.selectors.offer_search, then beckn.mapping.catalog.catalog_message, then json encoding
-     (what the worker does before signing and sending a callback).
+     `--seed`, at every size), each timed from the query to the on_search JSON text two ways:
+     catalog.selectors.offer_search, then beckn.mapping.catalog.catalog_message, then json
+     encoding; and the worker's path, beckn.fragments.catalog_answer (the stored fragments),
+     then json encoding. The two messages must be equal.
 
 The searches, like a buyer app's:
   gps+category+text   70 %: a point near a city (by population), a category, a phrase
@@ -23,7 +25,8 @@ The searches, like a buyer app's:
 
 Prints, per size and kind: p50 / p95 / p99 of search + mapping, p95 of the search query alone
 (the ids of the matching items, timed separately before) and of offer_search alone (the items
-with everything the mapping needs), the mean and largest number of items found and the mean
+with everything the mapping needs), p50 / p95 of the fragments' path ("frag"), the mean and
+largest number of items found and the mean
 size of the on_search JSON; the p95 by number of items found; then the growth factor from the
 smallest to the largest size. The search phase of a size stops after `--max-seconds` (reported).
 100k items on SQLite only run when asked for with --sizes. The PostgreSQL database is left with
@@ -197,22 +200,30 @@ class Measure:
     total_ms: float
     items: int
     json_bytes: int
+    fragments_ms: float  # beckn.fragments.catalog_answer + json: the worker's path
 
 
 def run_search(search: Search) -> Measure:
     from django.conf import settings
 
+    from beckn.fragments import catalog_answer
     from beckn.mapping.catalog import catalog_message
     from catalog.selectors import items_matching, offer_search
 
+    limit = settings.BECKN_SEARCH_MAX_ITEMS
     started = time.perf_counter()
     list(items_matching(search.query).values_list("pk", flat=True))
     sql_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
-    providers = offer_search(search.query, limit=settings.BECKN_SEARCH_MAX_ITEMS)
+    providers = offer_search(search.query, limit=limit)
     searched = time.perf_counter()
-    body = json.dumps(catalog_message(providers), separators=(",", ":"))
+    message = catalog_message(providers)
+    body = json.dumps(message, separators=(",", ":"))
     done = time.perf_counter()
+    fragments_body = json.dumps(catalog_answer(search.query, limit=limit).message)
+    fragments_done = time.perf_counter()
+    if json.loads(fragments_body) != message:
+        raise SystemExit(f"The fragments' on_search differs from the models' for {search.query}")
     return Measure(
         search.kind,
         sql_ms,
@@ -220,6 +231,7 @@ def run_search(search: Search) -> Measure:
         (done - started) * 1000,
         sum(len(p.matching_items) for p in providers),
         len(body),
+        (fragments_done - done) * 1000,
     )
 
 
@@ -232,6 +244,7 @@ class SizeResult:
     providers: int = 0
     locations: int = 0
     load_s: float = 0.0
+    render_s: float = 0.0  # every fragment rendered and stored (beckn.fragments)
     measures: list[Measure] = field(default_factory=list)
     planned: int = 0
     stopped_early: bool = False
@@ -254,6 +267,8 @@ class SizeResult:
                     "p99_ms": percentile(total, 99),
                     "sql_p95_ms": percentile([m.sql_ms for m in ms], 95),
                     "search_p95_ms": percentile([m.search_ms for m in ms], 95),
+                    "fragments_p50_ms": percentile([m.fragments_ms for m in ms], 50),
+                    "fragments_p95_ms": percentile([m.fragments_ms for m in ms], 95),
                     "mean_items": statistics.fmean(m.items for m in ms),
                     "max_items": max(m.items for m in ms),
                     "mean_json_kb": statistics.fmean(m.json_bytes for m in ms) / 1024,
@@ -281,6 +296,10 @@ def run_size(size: int, args: argparse.Namespace, vendor: str) -> SizeResult:
     result.load_s = time.monotonic() - started
     result.providers = generated.providers
     result.locations = ServiceLocation.objects.count()
+    progress(f"{size} items: rendering every on_search fragment")
+    started = time.monotonic()
+    fragments_render_all()
+    result.render_s = time.monotonic() - started
 
     warm = searches(args.warmup, args.seed + 1)
     planned = searches(args.searches, args.seed)
@@ -297,6 +316,21 @@ def run_size(size: int, args: argparse.Namespace, vendor: str) -> SizeResult:
     if args.explain and vendor == "postgresql":
         result.explain = explain()
     return result
+
+
+def fragments_render_all(batch: int = 2000) -> None:
+    """Render and store the fragments of every item and provider, a batch at a time (what the
+    searches would otherwise render as they miss them)."""
+    from beckn.fragments import fragments_fill
+    from catalog.models import Item, Provider
+
+    provider_ids = list(Provider.objects.order_by("pk").values_list("pk", flat=True))
+    item_ids = list(Item.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, max(len(item_ids), len(provider_ids)), batch):
+        fragments_fill(
+            item_ids=item_ids[start : start + batch],
+            provider_ids=provider_ids[start : start + batch],
+        )
 
 
 def explain() -> str:
@@ -347,7 +381,8 @@ def print_table(results: list[SizeResult], setup: dict[str, Any]) -> None:
 
     header = (
         f"{'items':>8}  {'kind':<20}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-        f"{'sql p95':>9}{'search p95':>12}{'mean items':>12}{'max items':>11}{'mean KB':>9}"
+        f"{'sql p95':>9}{'search p95':>12}{'frag p50':>10}{'frag p95':>10}"
+        f"{'mean items':>12}{'max items':>11}{'mean KB':>9}"
     )
     print(header)
     print("-" * len(header))
@@ -357,6 +392,7 @@ def print_table(results: list[SizeResult], setup: dict[str, Any]) -> None:
                 f"{cell(row['size'], 8)}  {row['kind']:<20}{cell(row['searches'], 5)}"
                 f"{cell(row['p50_ms'], 9)}{cell(row['p95_ms'], 9)}{cell(row['p99_ms'], 9)}"
                 f"{cell(row['sql_p95_ms'], 9)}{cell(row['search_p95_ms'], 12)}"
+                f"{cell(row['fragments_p50_ms'], 10)}{cell(row['fragments_p95_ms'], 10)}"
                 f"{cell(row['mean_items'], 12)}"
                 f"{cell(row['max_items'], 11)}{cell(row['mean_json_kb'], 9, 0)}"
             )
@@ -370,7 +406,8 @@ def print_table(results: list[SizeResult], setup: dict[str, Any]) -> None:
         )
         print(
             f"{result.size} items: {result.providers} installers, {result.locations} service "
-            f"locations, loaded and analyzed in {result.load_s:.1f} s{note}"
+            f"locations, loaded and analyzed in {result.load_s:.1f} s, every on_search "
+            f"fragment rendered in {result.render_s:.1f} s{note}"
         )
     print()
     print("p95 ms (search + mapping) by number of items found, all kinds:")
@@ -396,7 +433,8 @@ def print_table(results: list[SizeResult], setup: dict[str, Any]) -> None:
         f"{setup['warmup']}; each search is timed from the query to the on_search JSON text "
         f"(offer_search + beckn.mapping.catalog.catalog_message + json); 'search p95' is "
         f"offer_search alone, 'sql p95' the search query alone (ids of the matching items, run "
-        f"separately). "
+        f"separately); 'frag' is the worker's path, the same on_search answered from the "
+        f"stored fragments (beckn.fragments.catalog_answer + json), checked equal. "
         f"Load average before / after: {setup['load_average'][0]} / {setup['load_average'][1]}."
     )
     for note in setup["notes"]:
@@ -510,6 +548,7 @@ def run(args: argparse.Namespace, temp_dir: Path) -> int:
                             "providers": r.providers,
                             "locations": r.locations,
                             "load_s": round(r.load_s, 1),
+                            "render_s": round(r.render_s, 1),
                             "searches": len(r.measures),
                             "stopped_early": r.stopped_early,
                         }

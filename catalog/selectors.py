@@ -2,6 +2,7 @@
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -191,33 +192,52 @@ def items_matching(query: OfferQuery) -> QuerySet[Item]:
     return Item.objects.filter(pk__in=items.values("pk")).order_by("provider__name", "id")
 
 
+def _with_offer_details(items: QuerySet[Item]) -> QuerySet[Item]:
+    """Items with what an offer shows on the network: category, locations, fulfillments and
+    required documents (their search document left out)."""
+    return (
+        items.defer("search_vector")
+        .select_related("category")
+        .prefetch_related("locations", "fulfillments", "required_documents")
+    )
+
+
+def offer_items(item_ids: Iterable[int]) -> list[Item]:
+    """The items with these ids (whatever their state), with their category, locations,
+    fulfillments and required documents loaded, by id."""
+    return list(_with_offer_details(Item.objects.filter(pk__in=list(item_ids)).order_by("pk")))
+
+
+def offer_providers(provider_ids: Iterable[int]) -> dict[int, Provider]:
+    """The providers with these ids (whatever their state), with their images and photos
+    loaded, by id."""
+    providers = Provider.objects.in_bulk(list(provider_ids))
+    prefetch_related_objects(list(providers.values()), "images", "photos")
+    return providers
+
+
 def offer_search(query: OfferQuery, *, limit: int | None = None) -> list[Provider]:
     """Providers with at least one matching item, each carrying `matching_items` (at most
     `limit` items in all).
 
     The items come with their category, provider (one instance per provider), locations,
-    fulfillments and required documents loaded; providers come with their images, in name order.
+    fulfillments and required documents loaded; providers come with their images and photos,
+    in name order.
     """
-    matching = items_matching(query).defer("search_vector")
+    matching = items_matching(query)
     if limit is not None:
         matching = matching[:limit]
-    items = list(
-        matching.select_related("category").prefetch_related(
-            "locations", "fulfillments", "required_documents"
-        )
-    )
+    items = list(_with_offer_details(matching))
     if not items:
         return []
-    providers = Provider.objects.in_bulk({item.provider_id for item in items})
+    providers = offer_providers({item.provider_id for item in items})
     provider_field = Item._meta.get_field("provider")
     for item in items:
         provider = providers[item.provider_id]
         provider_field.set_cached_value(item, provider)
         provider.__dict__.setdefault("matching_items", []).append(item)
     # Dict order: the order of the items' providers (items_matching sorts by provider name).
-    result = [providers[provider_id] for provider_id in dict.fromkeys(i.provider_id for i in items)]
-    prefetch_related_objects(result, "images", "photos")
-    return result
+    return [providers[provider_id] for provider_id in dict.fromkeys(i.provider_id for i in items)]
 
 
 # --- The homeowner pages: places, the discover page's offers, profiles, comparisons ----------

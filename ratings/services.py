@@ -35,6 +35,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from catalog.models import Item, Provider
+from catalog.signals import catalog_changed_send
 from catalog.taxonomy import InstallationStatus
 from orders.models import Order, Technician
 from ratings.errors import (
@@ -309,6 +310,8 @@ def provider_reputation_refresh(*, provider_id: int) -> None:
         rating_distribution=votes["distribution"],
         rating_last_at=votes["last"],
     )
+    # QuerySet.update sends no model signal: the published rating changed.
+    catalog_changed_send(sender=Provider, provider_ids=[provider_id])
 
 
 def technician_reputation_refresh(*, technician_id: int) -> None:

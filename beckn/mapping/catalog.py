@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 
 from beckn.mapping.values import decimal_text, parse_gps, tag_group
-from catalog.models import Item, Provider
+from catalog.models import Category, Fulfillment, Item, Provider, ServiceLocation
 from catalog.selectors import OfferQuery
 from catalog.taxonomy import LocationType
 
@@ -130,9 +130,8 @@ def _pictures(provider: Provider) -> list[JSON]:
     return [{"url": urljoin(settings.SITE_URL, url)} for url in urls]
 
 
-def provider_json(provider: Provider, items: list[Item]) -> JSON:
-    """A provider of on_search with the given items and the categories, locations and
-    fulfillments they use."""
+def provider_header(provider: Provider) -> JSON:
+    """A provider of on_search without its catalog: id, descriptor, tags and rating."""
     details = [("govt_subsidy_empaneled", _bool(provider.govt_subsidy_empaneled))]
     if provider.rating_value is not None and provider.rating_count:
         # How many ratings "rating" stands for (a rating imported without a count has none).
@@ -143,25 +142,16 @@ def provider_json(provider: Provider, items: list[Item]) -> JSON:
     }
     if provider.rating_value is not None:
         result["rating"] = f"{decimal_text(provider.rating_value)}/5"
-    categories = {item.category_id: item.category for item in items}
-    locations = {loc.pk: loc for item in items for loc in item.locations.all()}
-    fulfillments = {f.pk: f for item in items for f in item.fulfillments.all()}
-    result["categories"] = [
-        {"id": str(c.pk), "descriptor": {"code": c.code, "name": c.name}}
-        for c in sorted(categories.values(), key=lambda c: c.pk)
-    ]
-    result["locations"] = [
-        _location_json(loc) for loc in sorted(locations.values(), key=lambda loc: loc.local_id)
-    ]
-    result["fulfillments"] = [
-        {"id": f.local_id, "type": f.type}
-        for f in sorted(fulfillments.values(), key=lambda f: f.local_id)
-    ]
-    result["items"] = [item_json(item) for item in items]
     return result
 
 
-def _location_json(location: Any) -> JSON:
+def category_json(category: Category) -> JSON:
+    """A category of a provider's catalog (on_search lists those its items use, by id)."""
+    return {"id": str(category.pk), "descriptor": {"code": category.code, "name": category.name}}
+
+
+def location_json(location: ServiceLocation) -> JSON:
+    """A service location of a provider's catalog (listed by local id)."""
     city: JSON = {"name": location.city_name}
     if location.city_code:
         city["code"] = location.city_code
@@ -172,6 +162,31 @@ def _location_json(location: Any) -> JSON:
         result["address"] = location.address
     if location.area_code:
         result["area_code"] = location.area_code
+    return result
+
+
+def fulfillment_json(fulfillment: Fulfillment) -> JSON:
+    """A fulfillment of a provider's catalog (listed by local id)."""
+    return {"id": fulfillment.local_id, "type": fulfillment.type}
+
+
+def provider_json(provider: Provider, items: list[Item]) -> JSON:
+    """A provider of on_search with the given items and the categories, locations and
+    fulfillments they use."""
+    result = provider_header(provider)
+    categories = {item.category_id: item.category for item in items}
+    locations = {loc.pk: loc for item in items for loc in item.locations.all()}
+    fulfillments = {f.pk: f for item in items for f in item.fulfillments.all()}
+    result["categories"] = [
+        category_json(c) for c in sorted(categories.values(), key=lambda c: c.pk)
+    ]
+    result["locations"] = [
+        location_json(loc) for loc in sorted(locations.values(), key=lambda loc: loc.local_id)
+    ]
+    result["fulfillments"] = [
+        fulfillment_json(f) for f in sorted(fulfillments.values(), key=lambda f: f.local_id)
+    ]
+    result["items"] = [item_json(item) for item in items]
     return result
 
 

@@ -18,6 +18,7 @@ from catalog.models import (
     ServiceLocation,
 )
 from catalog.services.imports import taxonomy_ensure
+from catalog.signals import catalog_changed_send
 from catalog.synthetic import ProviderSpec, external_id_prefix, provider_specs
 
 
@@ -162,6 +163,13 @@ def _generated_write(
             for row, (_, spec) in zip(rows, pairs, strict=True)
             for code in spec.document_codes
         ),
+    )
+    # bulk_create sends no model signals: say what was written.
+    catalog_changed_send(
+        sender=Provider,
+        provider_ids=[provider.pk for provider in providers],
+        item_ids=[row.pk for row in rows],
+        created=True,
     )
     result.providers += len(providers)
     result.locations += len(locations)
