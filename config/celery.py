@@ -1,7 +1,8 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init, worker_ready
+from celery.signals import task_postrun, task_prerun, worker_init, worker_process_init, worker_ready
+from django.db import close_old_connections
 
 import config.broker
 import config.observability.signals  # noqa: F401  (carries traces and request ids to tasks)
@@ -14,6 +15,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.django.base")
 app = Celery("sunbeckn")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _database_connections_checked(**kwargs: object) -> None:
+    """Around each task as around each request: close this thread's database connection only if
+    it broke or outlived CONN_MAX_AGE (CELERY_DB_REUSE_MAX keeps Celery from closing every one)."""
+    close_old_connections()
 
 
 @worker_ready.connect

@@ -74,6 +74,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{data_path('db.sqlite3')}")}
+# Connections are kept between requests and between Celery tasks (config/celery.py): opening one
+# costs more than most requests (a PostgreSQL backend process; SQLite's file and pragmas).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web workers and the Celery worker write concurrently: WAL, write locks taken up front,
     # and a busy timeout instead of "database is locked".
@@ -86,7 +89,6 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DATABASE_CONNECT_TIMEOUT", default=2
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if env.bool("DATABASE_PGBOUNCER", default=False):
         # PgBouncer in transaction pooling (README "Deployment"): a server-side cursor or a
