@@ -54,7 +54,11 @@ IN_FLIGHT = (
     f"SELECT COUNT(*) FROM {OUTBOX} WHERE bap_id = %s AND status = '{PENDING}'"  # noqa: S608
     " AND locked_until > %s AND id <> %s"
 )
-LEASE = f"UPDATE {OUTBOX} SET locked_until = %s, awaiting_slot = %s WHERE id = %s AND {DUE}"  # noqa: S608
+# The lease, taken only while the BAP has fewer deliveries under way than its limit.
+LEASE = (
+    f"UPDATE {OUTBOX} SET locked_until = %s, awaiting_slot = %s WHERE id = %s AND {DUE}"  # noqa: S608
+    f" AND ({IN_FLIGHT}) < %s"
+)
 DEFER = f"UPDATE {OUTBOX} SET awaiting_slot = %s WHERE id = %s AND {DUE}"  # noqa: S608
 AWAITING = f"SELECT 1 FROM {OUTBOX} WHERE bap_id = %s AND awaiting_slot = %s LIMIT 1"  # noqa: S608
 WAITING = (
@@ -192,17 +196,13 @@ def _claim(outbound_id: int) -> int | None:
     with transaction.atomic():
         _take_turns(bap_id)
         now = timezone.now()
-        if _in_flight(bap_id, now, exclude=outbound_id) < limit:
-            lease = now + timedelta(seconds=_lease_seconds())
-            leased = _execute(
-                LEASE,
-                [_moment(lease), False, outbound_id, _moment(now), _moment(now)],
-            )
-            return outbound_id if leased else None
-        deferred = _execute(
-            DEFER,
-            [True, outbound_id, _moment(now), _moment(now)],
-        )
+        lease = now + timedelta(seconds=_lease_seconds())
+        moment = _moment(now)
+        in_flight = [bap_id, moment, outbound_id]
+        if _execute(LEASE, [_moment(lease), False, outbound_id, moment, moment, *in_flight, limit]):
+            return outbound_id
+        # Not due (then this changes nothing either), or no delivery slot free: it awaits one.
+        deferred = _execute(DEFER, [True, outbound_id, moment, moment])
     # A delivery that ended after our count but before our commit found no callback awaiting
     # (it looks without waiting for its turn): its slot is ours to use.
     if deferred and _in_flight(bap_id, timezone.now()) < limit:
