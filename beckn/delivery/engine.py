@@ -65,6 +65,11 @@ WAITING = (
     f"SELECT id FROM {OUTBOX} WHERE bap_id = %s AND awaiting_slot = %s AND {DUE}"  # noqa: S608
     " ORDER BY next_attempt_at, id LIMIT %s"
 )
+# PostgreSQL: LEASE, else DEFER, under the BAP's advisory lock, in one call.
+CLAIM = "SELECT beckn_outbox_claim(%s, %s, %s, %s, %s)"
+LEASED, AWAITING_SLOT = 1, 2
+# PostgreSQL: the BAP's free slots handed to the callbacks awaiting one, oldest first, in one call.
+HAND_OFF = "SELECT id, due FROM beckn_outbox_hand_off(%s, %s, %s, %s)"
 # The columns of a callback a delivery needs, with its request's (for composing it).
 LOAD = (
     "SELECT o.id, o.action, o.bap_id, o.target_url, o.transaction_id, o.message_id,"  # noqa: S608
@@ -136,15 +141,6 @@ def _lease_seconds() -> float:
     return settings.BECKN_CALLBACK_CONNECT_TIMEOUT + settings.BECKN_CALLBACK_READ_TIMEOUT + 5
 
 
-def _take_turns(bap_id: str) -> None:
-    """Inside a transaction: wait for the other claims and hand-offs of `bap_id`'s callbacks,
-    so that its count of deliveries under way cannot be overrun. (On SQLite the transaction
-    already holds the database's write lock.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [bap_id])
-
-
 def _in_flight(bap_id: str, now: datetime, exclude: int | None = None) -> int:
     """Deliveries to `bap_id` under way: callbacks whose lease has not run out."""
     return _value(
@@ -193,16 +189,23 @@ def _claim(outbound_id: int) -> int | None:
     if bap_id is None:
         return None
     limit = limits.current(bap_id)
-    with transaction.atomic():
-        _take_turns(bap_id)
-        now = timezone.now()
-        lease = now + timedelta(seconds=_lease_seconds())
-        moment = _moment(now)
-        in_flight = [bap_id, moment, outbound_id]
-        if _execute(LEASE, [_moment(lease), False, outbound_id, moment, moment, *in_flight, limit]):
+    now = timezone.now()
+    lease = now + timedelta(seconds=_lease_seconds())
+    if connection.vendor == "postgresql":
+        # One round trip (migration beckn 0007): the BAP's lock is held for that statement
+        # alone, not across round trips while this thread waits for Python's lock.
+        claimed = _value(CLAIM, [outbound_id, bap_id, now, lease, limit])
+        if claimed == LEASED:
             return outbound_id
-        # Not due (then this changes nothing either), or no delivery slot free: it awaits one.
-        deferred = _execute(DEFER, [True, outbound_id, moment, moment])
+        deferred = claimed == AWAITING_SLOT
+    else:
+        with transaction.atomic():  # SQLite: the transaction holds the database's write lock
+            moment = _moment(now)
+            params = [_moment(lease), False, outbound_id, moment, moment]
+            if _execute(LEASE, [*params, bap_id, moment, outbound_id, limit]):
+                return outbound_id
+            # Not due (then this changes nothing either), or no delivery slot free: it awaits one.
+            deferred = _execute(DEFER, [True, outbound_id, moment, moment])
     # A delivery that ended after our count but before our commit found no callback awaiting
     # (it looks without waiting for its turn): its slot is ours to use.
     if deferred and _in_flight(bap_id, timezone.now()) < limit:
@@ -297,24 +300,29 @@ def _hand_off_slots(*, bap_id: str, keep_first: bool = False) -> list[int]:
     is handed over, not freed: the callback is leased on the spot, so that no newer callback
     takes the slot before its message reaches a worker; each deferred callback is thus
     enqueued once more, and only once. Returns their ids."""
-    with transaction.atomic():
-        _take_turns(bap_id)
-        now = timezone.now()
-        free = limits.current(bap_id) - _in_flight(bap_id, now)
-        if free <= 0:
-            return []
+    now = timezone.now()
+    lease = now + timedelta(seconds=_lease_seconds())
+    if connection.vendor == "postgresql":
+        # One round trip (migration beckn 0008), its lock held for that statement alone.
         with connection.cursor() as cursor:
-            cursor.execute(WAITING, [bap_id, True, _moment(now), _moment(now), free])
-            waiting = [row[0] for row in cursor.fetchall()]
-        if waiting:
-            lease = now + timedelta(seconds=_lease_seconds())
+            cursor.execute(HAND_OFF, [bap_id, now, lease, limits.current(bap_id)])
+            waiting = [pk for _, pk in sorted((due, pk) for pk, due in cursor.fetchall())]
+    else:
+        with transaction.atomic():  # SQLite: the transaction holds the database's write lock
+            free = limits.current(bap_id) - _in_flight(bap_id, now)
+            if free <= 0:
+                return []
+            with connection.cursor() as cursor:
+                cursor.execute(WAITING, [bap_id, True, _moment(now), _moment(now), free])
+                waiting = [row[0] for row in cursor.fetchall()]
             OutboundMessage.objects.filter(pk__in=waiting).update(
                 awaiting_slot=False, locked_until=lease
             )
-            for outbound_id in waiting[1:] if keep_first else waiting:
-                transaction.on_commit(
-                    functools.partial(callback_enqueue, outbound_id=outbound_id, lease=lease)
-                )
+    # After the commit (at once, outside a transaction).
+    for outbound_id in waiting[1:] if keep_first else waiting:
+        transaction.on_commit(
+            functools.partial(callback_enqueue, outbound_id=outbound_id, lease=lease)
+        )
     return waiting
 
 
