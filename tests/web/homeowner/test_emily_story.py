@@ -155,7 +155,8 @@ def test_emily_orders_follows_and_rates_her_installation(
     # 13:00 in San Francisco, where the site is (not the server's UTC), shown with its zone.
     assert order.site_time_zone == "America/Los_Angeles"
     assert f"{order.survey_start.astimezone(order.zone):%H:%M}" == "13:00"
-    expect(page.locator("[data-field=survey]")).to_contain_text("13:00\u201315:00 PST")
+    zone = f"{order.survey_start.astimezone(order.zone):%Z}"  # PST, or PDT in summer
+    expect(page.locator("[data-field=survey]")).to_contain_text(f"13:00\u201315:00 {zone}")
     expect(page.locator("[data-field=tracking-link]")).to_contain_text(
         f"/track/{order.tracking_token}"
     )
