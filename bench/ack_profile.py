@@ -70,6 +70,54 @@ class Stages:
         self.seconds.clear()
 
 
+def in_process(name: str, **environment: str) -> tuple[Registry, CallbackServer, BapIdentity, str]:
+    """Set this process up to run the application in-process: a fake registry and BAP, a fresh
+    DATA_DIR and signing key, `environment`, and with DATABASE_URL a database of its own (its
+    name + "_<name>", afresh). Returns the registry, the BAP, its identity and the database URL
+    ("" for SQLite). Call before django.setup()."""
+    registry, bap = Registry().start(), CallbackServer().start()
+    identity = BapIdentity()
+    registry.entries.append(identity.registry_entry(url=bap.bap_uri))
+    os.environ.update(
+        {
+            "DATA_DIR": tempfile.mkdtemp(prefix=f"sunbeckn-{name}-"),
+            "DJANGO_SETTINGS_MODULE": "config.django.base",
+            "BECKN_REGISTRY_URL": registry.url,
+            "BECKN_SIGNING_PRIVATE_KEY": base64.b64encode(bytes(SigningKey.generate())).decode(),
+            "BECKN_UNIQUE_KEY_ID": "profile",
+            "BECKN_SUBSCRIBER_ID": "sunbeckn-profile.localhost",
+            "LOG_LEVEL": "WARNING",
+            **environment,
+        }
+    )
+    database_url = fresh_database(os.environ.get("DATABASE_URL", ""), f"_{name}")
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    return registry, bap, identity, database_url
+
+
+def post(application: Any, path: str, body: bytes, authorization: str) -> None:
+    """POST `body` to the WSGI `application` in this process; exits unless it answers 200."""
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        "HTTP_AUTHORIZATION": authorization,
+    }
+    statuses: list[str] = []
+    b"".join(application(environ, lambda status, headers: statuses.append(status)))
+    if not statuses[0].startswith("200"):
+        raise SystemExit(f"POST {path} answered {statuses[0]}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--requests", type=int, default=2000, help="requests per path (2000)")
@@ -78,25 +126,7 @@ def main() -> int:
     parser.add_argument("--cprofile", action="store_true", help="print the top functions too")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="sunbeckn-profile-")
-    registry, bap = Registry().start(), CallbackServer().start()
-    identity = BapIdentity()
-    registry.entries.append(identity.registry_entry(url=bap.bap_uri))
-    os.environ.update(
-        {
-            "DATA_DIR": data_dir,
-            "DJANGO_SETTINGS_MODULE": "config.django.base",
-            "DJANGO_ROOT_URLCONF": "bench.urls",
-            "BECKN_REGISTRY_URL": registry.url,
-            "BECKN_SIGNING_PRIVATE_KEY": base64.b64encode(bytes(SigningKey.generate())).decode(),
-            "BECKN_UNIQUE_KEY_ID": "profile",
-            "BECKN_SUBSCRIBER_ID": "sunbeckn-profile.localhost",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    database_url = fresh_database(os.environ.get("DATABASE_URL", ""), "_profile")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
+    registry, bap, identity, database_url = in_process("profile", DJANGO_ROOT_URLCONF="bench.urls")
 
     import django
 
@@ -124,24 +154,7 @@ def main() -> int:
     stages.wrap(services, "request_accept", "persistence (log + outbox rows)")
 
     def call(path: str, body: bytes, authorization: str) -> None:
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": path,
-            "SCRIPT_NAME": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1",
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(body),
-            "wsgi.errors": sys.stderr,
-            "CONTENT_LENGTH": str(len(body)),
-            "CONTENT_TYPE": "application/json",
-            "HTTP_AUTHORIZATION": authorization,
-        }
-        statuses: list[str] = []
-        b"".join(application(environ, lambda status, headers: statuses.append(status)))
-        if not statuses[0].startswith("200"):
-            raise SystemExit(f"POST {path} answered {statuses[0]}")
+        post(application, path, body, authorization)
 
     def searches(count: int) -> list[tuple[bytes, str]]:
         signed = []
@@ -197,7 +210,9 @@ def main() -> int:
         print(profiler.output_text(unicode=False, color=False))
     if functions is not None:
         out = io.StringIO()
-        pstats.Stats(functions, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_TOP", "40")))
+        order = os.environ.get("PROFILE_SORT", "tottime")
+        top = int(os.environ.get("PROFILE_TOP", "40"))
+        pstats.Stats(functions, stream=out).sort_stats(order).print_stats(top)
         print(out.getvalue())
     return 0
 

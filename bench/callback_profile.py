@@ -1,13 +1,12 @@
 """Where the CPU of one on_search goes in the worker, measured in-process (no broker, no HTTP
 server of ours).
 
-    .venv/bin/python bench/callback_profile.py [--requests N=1000] [--batch] [--cprofile]
+    .venv/bin/python bench/callback_profile.py [--requests N=1000] [--cprofile]
 
 Loads the demo catalog, accepts N unique signed searches through the WSGI application (their
 log and outbox rows written as a real ACK writes them; their broker messages go to a queue of
 their own, purged at the end), then delivers their on_search callbacks to a fake BAP from this
-process, each as the Celery task does: one `deliver_callback` per callback, or with --batch one
-task run per backlog (the worker's path when a BAP's callbacks queue up). Prints the thread CPU
+process, each as the Celery task does (one `deliver_callback` per callback). Prints the thread CPU
 time per callback, split by stage: claim (lease), load (the outbox row), compose (catalog search
 and on_search), sign, send (HTTP), outcome (the attempt recorded), and the rest. With
 --cprofile, also the 30 functions with the most cumulative time.
@@ -19,13 +18,11 @@ its own, its name + "_callback_profile", dropped and created afresh and migrated
 from __future__ import annotations
 
 import argparse
-import base64
 import cProfile
 import io
 import os
 import pstats
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -34,11 +31,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from nacl.signing import SigningKey  # noqa: E402
 
-from beckn.peers import BapIdentity, CallbackServer, Registry, encode, seed_search  # noqa: E402
-from bench.ack_profile import Stages  # noqa: E402
-from bench.stack import fresh_database  # noqa: E402
+from beckn.peers import encode, seed_search  # noqa: E402
+from bench.ack_profile import Stages, in_process, post  # noqa: E402
 
 # The engine's functions timed as stages (those it has).
 STAGES = {
@@ -48,7 +43,6 @@ STAGES = {
     "signed_body": "sign",
     "_send": "send (HTTP)",
     "_record_attempt": "outcome (recorded)",
-    "_record_outcomes": "outcome (recorded)",
 }
 
 
@@ -56,30 +50,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--requests", type=int, default=1000, help="callbacks (1000)")
     parser.add_argument("--warmup", type=int, default=100, help="uncounted callbacks (100)")
-    parser.add_argument("--batch", action="store_true", help="deliver as one backlog per task")
     parser.add_argument("--cprofile", action="store_true", help="print the top functions too")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="sunbeckn-callback-profile-")
-    registry, bap = Registry().start(), CallbackServer().start()
-    identity = BapIdentity()
-    registry.entries.append(identity.registry_entry(url=bap.bap_uri))
-    os.environ.update(
-        {
-            "DATA_DIR": data_dir,
-            "DJANGO_SETTINGS_MODULE": "config.django.base",
-            "BECKN_REGISTRY_URL": registry.url,
-            "BECKN_SIGNING_PRIVATE_KEY": base64.b64encode(bytes(SigningKey.generate())).decode(),
-            "BECKN_UNIQUE_KEY_ID": "profile",
-            "BECKN_SUBSCRIBER_ID": "sunbeckn-profile.localhost",
-            "LOG_LEVEL": "WARNING",
-            # Every callback of the backlog may be leased at once: the stages, not the cap.
-            "BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP": str(args.requests + args.warmup),
-        }
+    registry, bap, identity, _ = in_process(
+        "callback_profile",
+        # Every callback of the backlog may be leased at once: the stages, not the limit.
+        BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP=str(args.requests + args.warmup),
     )
-    database_url = fresh_database(os.environ.get("DATABASE_URL", ""), "_callback_profile")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
 
     import django
 
@@ -101,35 +79,15 @@ def main() -> int:
         first = OutboundMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         for _ in range(count):
             body = encode(seed_search(identity, bap.bap_uri))
-            environ = {
-                "REQUEST_METHOD": "POST",
-                "PATH_INFO": "/beckn/search",
-                "SCRIPT_NAME": "",
-                "SERVER_NAME": "127.0.0.1",
-                "SERVER_PORT": "8000",
-                "HTTP_HOST": "127.0.0.1",
-                "wsgi.url_scheme": "http",
-                "wsgi.input": io.BytesIO(body),
-                "wsgi.errors": sys.stderr,
-                "CONTENT_LENGTH": str(len(body)),
-                "CONTENT_TYPE": "application/json",
-                "HTTP_AUTHORIZATION": identity.sign(body, ttl_seconds=900),
-            }
-            answered: list[str] = []
-            b"".join(application(environ, lambda status, headers: answered.append(status)))  # noqa: B023
-            if not answered[0].startswith("200"):
-                raise SystemExit(f"POST /beckn/search answered {answered[0]}")
+            post(application, "/beckn/search", body, identity.sign(body, ttl_seconds=900))
         return list(
             OutboundMessage.objects.filter(pk__gt=first).order_by("pk").values_list("pk", flat=True)
         )
 
     def deliver(ids: list[int]) -> float:
         started = time.thread_time()
-        if args.batch:
-            engine.deliver_callback.run(ids[0])
-        else:
-            for outbound_id in ids:
-                engine.deliver_callback.run(outbound_id)
+        for outbound_id in ids:
+            engine.deliver_callback.run(outbound_id)
         return time.thread_time() - started
 
     stages = Stages()
@@ -157,8 +115,7 @@ def main() -> int:
         bap.stop()
 
     n = args.requests
-    how = "one task per backlog" if args.batch else "one task per callback"
-    print(f"CPU per on_search in the worker, in-process, {n} callbacks, {how} ({_describe()}):")
+    print(f"CPU per on_search in the worker, in-process, {n} callbacks ({_describe()}):")
     print(f"  all                                     {1000 * seconds / n:7.3f} ms ({sent} sent)")
     accounted = 0.0
     for stage, spent in sorted(stages.seconds.items(), key=lambda item: -item[1]):
