@@ -18,7 +18,6 @@ writes that bypass them (QuerySet.update, bulk_create) send catalog.signals.cata
 """
 
 import logging
-import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,7 +43,6 @@ logger = logging.getLogger(__name__)
 # An after-commit rendering takes at most this many items (a bulk write leaves the rest to the
 # searches, which render what they miss).
 REBUILD_MAX_ITEMS = 500
-_pending = threading.local()  # ids whose fragments were deleted, rendered again after the commit
 
 
 def fragments_invalidate(*, item_ids: Iterable[int] = (), provider_ids: Iterable[int] = ()) -> None:
@@ -60,13 +58,18 @@ def fragments_invalidate(*, item_ids: Iterable[int] = (), provider_ids: Iterable
 
 
 def _rebuild_after_commit(item_ids: Iterable[int], provider_ids: Iterable[int]) -> None:
-    pending_items, pending_providers = _pending_sets()
-    pending_items.update(item_ids)
-    pending_providers.update(provider_ids)
-    # Each write registers the rendering; the first to run after the commit takes every id
-    # pending in this thread (the others find nothing left). Ids of a write rolled back stay
-    # pending until the next commit renders them: wasted work, never a wrong fragment.
-    transaction.on_commit(_rebuild, robust=True)
+    """Add the ids to the rendering that runs when the current transaction commits: one per
+    transaction however many writes it makes (each write registers it; it runs once). A
+    rolled-back transaction's rendering goes with it (Django drops the on_commit callbacks
+    registered in it), so no id is left over for another transaction's commit."""
+    connection = transaction.get_connection()
+    rebuild = getattr(connection, "fragments_rebuild", None)
+    if rebuild is None or not rebuild.pending_in(connection.run_on_commit):
+        rebuild = connection.fragments_rebuild = _Rebuild()
+    rebuild.item_ids.update(item_ids)
+    rebuild.provider_ids.update(provider_ids)
+    transaction.on_commit(rebuild, robust=True)
+    rebuild.registered_at = len(connection.run_on_commit) - 1
 
 
 def _invalid_rows(model: type[Model], key: str, ids: list[int]) -> None:
@@ -83,24 +86,32 @@ def _invalid_rows(model: type[Model], key: str, ids: list[int]) -> None:
         )
 
 
-def _pending_sets() -> tuple[set[int], set[int]]:
-    if not hasattr(_pending, "items"):
-        _pending.items, _pending.providers = set(), set()
-    return _pending.items, _pending.providers
+class _Rebuild:
+    """The fragments a transaction invalidated, rendered again after its commit."""
 
+    def __init__(self) -> None:
+        self.item_ids: set[int] = set()
+        self.provider_ids: set[int] = set()
+        self.done = False
+        self.registered_at = -1  # its last place in the connection's on_commit callbacks
 
-def _rebuild() -> None:
-    items, providers = _pending_sets()
-    if not items and not providers:
-        return
-    item_ids, provider_ids = sorted(items), sorted(providers)
-    items.clear()
-    providers.clear()
-    if len(item_ids) > REBUILD_MAX_ITEMS:
-        item_ids = []
-    if len(provider_ids) > REBUILD_MAX_ITEMS:
-        provider_ids = []
-    fragments_fill(item_ids=item_ids, provider_ids=provider_ids)
+    def pending_in(self, callbacks: list[Any]) -> bool:
+        """Whether it has not run yet and its last registration is still there (outside a
+        transaction on_commit runs it at once; a rollback drops it)."""
+        at = self.registered_at
+        return not self.done and 0 <= at < len(callbacks) and callbacks[at][1] is self
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        item_ids, provider_ids = sorted(self.item_ids), sorted(self.provider_ids)
+        if len(item_ids) > REBUILD_MAX_ITEMS:
+            item_ids = []
+        if len(provider_ids) > REBUILD_MAX_ITEMS:
+            provider_ids = []
+        if item_ids or provider_ids:
+            fragments_fill(item_ids=item_ids, provider_ids=provider_ids)
 
 
 def _item_ids(queryset: Any) -> list[int]:

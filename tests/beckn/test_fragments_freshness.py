@@ -321,6 +321,21 @@ def test_a_rolled_back_write_leaves_the_fragments_it_invalidated_in_place(
     assert catalog_answer(EVERYTHING).message == before
 
 
+def test_a_rolled_back_bulk_write_leaves_nothing_for_the_next_commit_to_skip(
+    demo_catalog: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """What a rolled-back transaction invalidated is not rendered by the next commit, which
+    renders its own ids whatever came before (a leftover of more than REBUILD_MAX_ITEMS ids
+    once made it render none)."""
+    all_fragments_stored()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        catalog_changed.send(sender=Item, item_ids=list(range(10**6, 10**6 + 600)), provider_ids=[])
+        raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        item_edited()
+    assert valid_fragments() == (Item.objects.count(), Provider.objects.count())
+
+
 def test_catalog_changed_invalidates_what_an_update_wrote(demo_catalog: None) -> None:
     """A QuerySet.update sends no model signal: the write sends catalog_changed."""
     all_fragments_stored()
