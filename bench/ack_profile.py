@@ -69,12 +69,37 @@ class Stages:
     def reset(self) -> None:
         self.seconds.clear()
 
+    def print_per_unit(self, total: float, count: int, rest: str) -> None:
+        """Each stage's seconds per unit (of `count`), most first, then what is left of
+        `total` as `rest`, in milliseconds."""
+        accounted = 0.0
+        for stage, seconds in sorted(self.seconds.items(), key=lambda item: -item[1]):
+            accounted += seconds
+            print(f"    {stage:<38} {1000 * seconds / count:7.3f} ms")
+        print(f"    {rest:<38} {1000 * (total - accounted) / count:7.3f} ms")
 
-def in_process(name: str, **environment: str) -> tuple[Registry, CallbackServer, BapIdentity, str]:
+
+def print_top_functions(profile: cProfile.Profile) -> None:
+    """cProfile's top functions, ordered by PROFILE_SORT (tottime), PROFILE_TOP (40) of them."""
+    out = io.StringIO()
+    order = os.environ.get("PROFILE_SORT", "tottime")
+    top = int(os.environ.get("PROFILE_TOP", "40"))
+    pstats.Stats(profile, stream=out).sort_stats(order).print_stats(top)
+    print(out.getvalue())
+
+
+def describe() -> str:
+    """The services in use, as `make run` chooses them from the environment."""
+    engine = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+    broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker"
+    return f"{engine}, {broker}"
+
+
+def in_process(name: str, **environment: str) -> tuple[Registry, CallbackServer, BapIdentity]:
     """Set this process up to run the application in-process: a fake registry and BAP, a fresh
     DATA_DIR and signing key, `environment`, and with DATABASE_URL a database of its own (its
-    name + "_<name>", afresh). Returns the registry, the BAP, its identity and the database URL
-    ("" for SQLite). Call before django.setup()."""
+    name + "_<name>", afresh). Returns the registry, the BAP and its identity. Call before
+    django.setup()."""
     registry, bap = Registry().start(), CallbackServer().start()
     identity = BapIdentity()
     registry.entries.append(identity.registry_entry(url=bap.bap_uri))
@@ -93,7 +118,7 @@ def in_process(name: str, **environment: str) -> tuple[Registry, CallbackServer,
     database_url = fresh_database(os.environ.get("DATABASE_URL", ""), f"_{name}")
     if database_url:
         os.environ["DATABASE_URL"] = database_url
-    return registry, bap, identity, database_url
+    return registry, bap, identity
 
 
 def post(application: Any, path: str, body: bytes, authorization: str) -> None:
@@ -126,7 +151,7 @@ def main() -> int:
     parser.add_argument("--cprofile", action="store_true", help="print the top functions too")
     args = parser.parse_args()
 
-    registry, bap, identity, database_url = in_process("profile", DJANGO_ROOT_URLCONF="bench.urls")
+    registry, bap, identity = in_process("profile", DJANGO_ROOT_URLCONF="bench.urls")
 
     import django
 
@@ -198,29 +223,15 @@ def main() -> int:
         bap.stop()
 
     n = args.requests
-    print(f"CPU per request, in-process, {n} requests each ({_describe(database_url)}):")
+    print(f"CPU per request, in-process, {n} requests each ({describe()}):")
     print(f"  bare ACK view            {1000 * bare:7.3f} ms")
     print(f"  POST /beckn/search       {1000 * full:7.3f} ms  ({bare / full:.0%} of bare's rate)")
-    accounted = 0.0
-    for stage, seconds in sorted(stages.seconds.items(), key=lambda item: -item[1]):
-        accounted += seconds / n
-        print(f"    {stage:<38} {1000 * seconds / n:7.3f} ms")
-    print(f"    {'rest (Django, middleware, the view)':<38} {1000 * (full - accounted):7.3f} ms")
+    stages.print_per_unit(full * n, n, "rest (Django, middleware, the view)")
     if profiler is not None:
         print(profiler.output_text(unicode=False, color=False))
     if functions is not None:
-        out = io.StringIO()
-        order = os.environ.get("PROFILE_SORT", "tottime")
-        top = int(os.environ.get("PROFILE_TOP", "40"))
-        pstats.Stats(functions, stream=out).sort_stats(order).print_stats(top)
-        print(out.getvalue())
+        print_top_functions(functions)
     return 0
-
-
-def _describe(database_url: str) -> str:
-    engine = "PostgreSQL" if database_url else "SQLite"
-    broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker"
-    return f"{engine}, {broker}"
 
 
 if __name__ == "__main__":

@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
-import os
-import pstats
 import sys
 import time
 import uuid
@@ -33,7 +30,7 @@ if str(REPO_ROOT) not in sys.path:
 
 
 from beckn.peers import encode, seed_search  # noqa: E402
-from bench.ack_profile import Stages, in_process, post  # noqa: E402
+from bench.ack_profile import Stages, describe, in_process, post, print_top_functions  # noqa: E402
 
 # The engine's functions timed as stages (those it has).
 STAGES = {
@@ -53,7 +50,7 @@ def main() -> int:
     parser.add_argument("--cprofile", action="store_true", help="print the top functions too")
     args = parser.parse_args()
 
-    registry, bap, identity, _ = in_process(
+    registry, bap, identity = in_process(
         "callback_profile",
         # Every callback of the backlog may be leased at once: the stages, not the limit.
         BECKN_CALLBACK_MAX_IN_FLIGHT_PER_BAP=str(args.requests + args.warmup),
@@ -115,24 +112,12 @@ def main() -> int:
         bap.stop()
 
     n = args.requests
-    print(f"CPU per on_search in the worker, in-process, {n} callbacks ({_describe()}):")
+    print(f"CPU per on_search in the worker, in-process, {n} callbacks ({describe()}):")
     print(f"  all                                     {1000 * seconds / n:7.3f} ms ({sent} sent)")
-    accounted = 0.0
-    for stage, spent in sorted(stages.seconds.items(), key=lambda item: -item[1]):
-        accounted += spent
-        print(f"    {stage:<38} {1000 * spent / n:7.3f} ms")
-    print(f"    {'rest (task, lanes, hand-offs)':<38} {1000 * (seconds - accounted) / n:7.3f} ms")
+    stages.print_per_unit(seconds, n, "rest (task, lanes, hand-offs)")
     if profiler is not None:
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
-        print(out.getvalue())
+        print_top_functions(profiler)
     return 0 if sent == n else 1
-
-
-def _describe() -> str:
-    engine = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-    broker = "Redis" if os.environ.get("REDIS_URL") else "filesystem broker"
-    return f"{engine}, {broker}"
 
 
 if __name__ == "__main__":
